@@ -1,0 +1,66 @@
+package io.proflens.analysis.stats;
+
+import io.proflens.analysis.ResultTable;
+import io.proflens.analysis.ResultTable.Column;
+import io.proflens.analysis.ResultTable.Kind;
+import io.proflens.ingest.ImportOptions.TableKind;
+import io.proflens.model.KernelTable;
+import io.proflens.model.Trace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code cuda_gpu_kern_sum[:base|:mangled]} — CUDA GPU Kernel Summary. Kernels grouped by name string;
+ * columns {@code Time (%)}, {@code Total Time}, {@code Instances}, {@code Avg}, {@code Med}, {@code Min},
+ * {@code Max}, {@code StdDev}, {@code Name}; ordered by total DESC, instances ASC, name ASC (nsys
+ * {@code ORDER BY 2 DESC, 3, "Name"}). Percent is of the listed rows.
+ */
+public final class CudaGpuKernSumReport implements StatsReport {
+    @Override public String name() { return "cuda_gpu_kern_sum"; }
+    @Override public String title() { return "CUDA GPU Kernel Summary"; }
+    @Override public Set<String> acceptedArgs() { return Set.of("base", "mangled"); }
+    @Override public Set<TableKind> needs(List<String> args) { return Set.of(TableKind.KERNEL); }
+
+    @Override
+    public String missingData(Trace trace) {
+        return trace.kernels().present() ? null : "does not contain CUDA kernel data.";
+    }
+
+    @Override
+    public ResultTable compute(Trace trace, StatsContext ctx) {
+        KernelTable k = trace.kernels();
+        KernelNames names = new KernelNames(k, ctx);
+        TraceFilter f = ctx.filter();
+        boolean all = f.isNone();
+        GroupedStats g = new GroupedStats(trace.strings().size(), k.size());
+        for (int i = 0, n = k.size(); i < n; i++) {
+            if (all || f.keepProcessRow(k.startNs(i), k.endNs(i), k.globalPid(i))) {
+                g.add(names.nameId(i), k.durationNs(i));
+            }
+        }
+        SummaryStats[] stats = g.finish();
+        long grand = SummaryRows.grandTotal(stats);
+        List<Integer> groups = new ArrayList<>();
+        for (int id = 0; id < stats.length; id++) {
+            if (stats[id] != null) {
+                groups.add(id);
+            }
+        }
+        groups.sort((a, b) -> {
+            int c = Long.compare(stats[b].total(), stats[a].total());
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compare(stats[a].count(), stats[b].count());
+            return c != 0 ? c : trace.string(a).compareTo(trace.string(b));
+        });
+        List<Object[]> rows = new ArrayList<>(groups.size());
+        for (int id : groups) {
+            rows.add(SummaryRows.durationRow(stats[id], grand, true, trace.string(id)));
+        }
+        List<Column> cols = SummaryRows.durationColumns("Instances", true);
+        cols.add(new Column("Name", Kind.TEXT));
+        return new ResultTable(name(), title(), cols, rows);
+    }
+}

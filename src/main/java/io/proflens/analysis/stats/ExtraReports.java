@@ -1,0 +1,13 @@
+package io.proflens.analysis.stats;
+
+import java.util.List;
+
+/** The trace, union and projection reports beyond the summaries (listed here, registered by the registry). */
+final class ExtraReports {
+    private ExtraReports() {
+    }
+
+    static List<StatsReport> all() {
+        return List.of();
+    }
+}

@@ -1,0 +1,133 @@
+package io.proflens.cli;
+
+import io.proflens.analysis.ResultTable;
+import io.proflens.analysis.stats.NamingPolicy;
+import io.proflens.analysis.stats.StatsContext;
+import io.proflens.analysis.stats.StatsReport;
+import io.proflens.analysis.stats.StatsReportRegistry;
+import io.proflens.analysis.stats.TraceFilter;
+import io.proflens.demo.DemoProfileWriter;
+import io.proflens.demo.DemoSpec;
+import io.proflens.ingest.ImportOptions;
+import io.proflens.model.Trace;
+import io.proflens.report.CaptureSummary;
+import io.proflens.report.OutputFormat;
+import io.proflens.report.TableRenderer;
+import io.proflens.report.TimeUnitChoice;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code proflens analyze [FILE]}: the main job. Capture summary (producer, version, span, processes,
+ * threads, GPUs, rows per table, import issues) followed by nsys's default stats reports, top N rows each.
+ * Without FILE it runs on the built-in SYNTHETIC demo profile.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Summarise a profile: capture summary, import issues and the default stats reports (top rows). "
+                + "Without FILE: the built-in SYNTHETIC demo profile.")
+public final class AnalyzeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "nsys SQLite export or .nsys-rep; none = demo.")
+    Path file;
+
+    @Option(names = {"-n", "--top"}, description = "Rows per report (default ${DEFAULT-VALUE}).")
+    int top = 10;
+
+    @Option(names = "--all", description = "All rows of every report.")
+    boolean all;
+
+    @Option(names = {"-f", "--format"}, description = "column (default) or markdown.")
+    String format = "column";
+
+    @Option(names = "--timeunit", description = "nsec (default), usec, msec, seconds.")
+    String timeunit = "nsec";
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (top < 1) {
+            throw new CliException(ExitCodes.USAGE, "--top must be at least 1");
+        }
+        OutputFormat fmt;
+        TimeUnitChoice unit;
+        try {
+            fmt = OutputFormat.parse(format);
+            unit = TimeUnitChoice.parse(timeunit);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+        if (!fmt.name().equals("column") && !fmt.name().equals("markdown")) {
+            throw new CliException(ExitCodes.USAGE, "analyze prints column or markdown; use 'proflens stats -f "
+                    + fmt.name() + "' for machine-readable tables");
+        }
+        Path input = file;
+        Path demoDir = null;
+        try {
+            if (input == null) {
+                demoDir = Files.createTempDirectory("proflens-demo");
+                input = demoDir.resolve("proflens-demo-SYNTHETIC.sqlite");
+                DemoProfileWriter.write(input, DemoSpec.defaults());
+                err.println("No FILE given: analysing the built-in SYNTHETIC demo profile (MoE decode, "
+                        + DemoSpec.defaults().describe() + "). Run 'proflens analyze FILE' on your own nsys export.");
+                err.flush();
+            }
+            Trace trace = InputOptions.read(input, ImportOptions.all(), quiet);
+            boolean md = fmt.name().equals("markdown");
+            new CaptureSummary(trace).render(out, md);
+            TableRenderer renderer = fmt.renderer(unit);
+            StatsReportRegistry registry = new StatsReportRegistry();
+            NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata());
+            for (String name : StatsReportRegistry.DEFAULT_SET) {
+                StatsReport r = registry.get(name);
+                out.println();
+                String heading = r.title() + " (" + name + ")";
+                String missing = r.missingData(trace);
+                if (missing != null) {
+                    out.println(md ? "## " + heading + "\n\nSKIPPED: " + input + " " + missing
+                            : " ** " + heading + ":\n\nSKIPPED: " + input + " " + missing);
+                    continue;
+                }
+                ResultTable t = r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming));
+                ResultTable shown = all ? t : t.head(top);
+                out.println(md ? "## " + heading + "\n" : " ** " + heading + ":\n");
+                if (t.size() == 0) {
+                    out.println("Report was successfully run, but no data was returned.");
+                    continue;
+                }
+                renderer.render(shown, out);
+                if (shown.size() < t.size()) {
+                    out.println((md ? "\n" : "") + " (" + shown.size() + " of " + t.size() + " rows; --all for all)");
+                }
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT, "cannot write output: " + e.getMessage(), e);
+        } finally {
+            if (demoDir != null) {
+                try {
+                    Files.deleteIfExists(input);
+                    Files.deleteIfExists(demoDir);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+}

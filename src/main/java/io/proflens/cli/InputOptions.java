@@ -1,0 +1,21 @@
+package io.proflens.cli;
+
+import io.proflens.ingest.ImportException;
+import io.proflens.ingest.ImportOptions;
+import io.proflens.ingest.TraceImporter;
+import io.proflens.model.Trace;
+import java.nio.file.Path;
+
+/** Reads the input profile for a command, mapping import failures to {@link ExitCodes#INPUT}. */
+final class InputOptions {
+    private InputOptions() {
+    }
+
+    static Trace read(Path file, ImportOptions options, boolean quiet) {
+        try {
+            return new TraceImporter().read(file, options, ConsoleProgress.create(quiet));
+        } catch (ImportException e) {
+            throw new CliException(ExitCodes.INPUT, e.getMessage(), e);
+        }
+    }
+}
