@@ -1,0 +1,243 @@
+package io.proflens.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.proflens.TestData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Black-box tests of the command line: output contracts, exit codes and one-line errors. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = ProflensCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static void assertOneLineError(Run r, int code, String... fragments) {
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in");
+        for (String f : fragments) {
+            assertThat(r.err()).contains(f);
+        }
+    }
+
+    @Test
+    void csvToStdoutIsExactlyOneTable() {
+        Run r = run("stats", "-r", "cuda_gpu_kern_sum", "-f", "csv", TestData.fuser().toString());
+        assertThat(r.code()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines[0]).isEqualTo("Time (%),Total Time (ns),Instances,Avg (ns),Med (ns),Min (ns),Max (ns),StdDev (ns),Name");
+        assertThat(lines).hasSize(16);
+        assertThat(lines[1]).startsWith("33.8,135999,1,135999.0,135999.0,135999,135999,0.0,");
+    }
+
+    @Test
+    void defaultSetSkipsOsrtLikeNsys() {
+        Run r = run("stats", "-q", TestData.fuser().toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).contains("SKIPPED: " + TestData.fuser() + " does not contain OS Runtime trace data.");
+        assertThat(r.out()).contains(" ** NVTX Range Summary (nvtx_sum):", " ** CUDA GPU MemOps Summary (by Size) (cuda_gpu_mem_size_sum):");
+    }
+
+    @Test
+    void outputFilesAreNamedLikeNsys() throws IOException {
+        String base = tmp.resolve("run").toString();
+        Run r = run("stats", "-q", "-r", "cuda_api_sum,cuda_gpu_kern_sum:base", "-o", base, TestData.fuser().toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(tmp.resolve("run_cuda_api_sum.csv")).exists();
+        assertThat(Files.readString(tmp.resolve("run_cuda_gpu_kern_sum_base.csv"))).contains("nvjet_hsh_128x256_64x4_2x1_v_bz_coopA_NTN");
+        try (var s = Files.list(tmp)) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void timeunitConvertsExactly() {
+        Run r = run("stats", "-r", "cuda_api_sum", "-f", "csv", "--timeunit", "usec", TestData.fuser().toString());
+        assertThat(r.out()).contains("Total Time (us)").contains("66.6,60848.371,17,3579.3159,1358.264,3.404,12968.043,4456.5138,cudaLaunchKernel");
+    }
+
+    @Test
+    void filterTimeKeepsOverlappingRows() {
+        // The only memcpy and memset of the Fuser export; a window around nothing keeps no rows.
+        Run all = run("stats", "-r", "cuda_gpu_kern_sum", "-f", "csv", TestData.fuser().toString());
+        Run none = run("stats", "-r", "cuda_gpu_kern_sum", "-f", "csv", "--filter-time", "0/1", TestData.fuser().toString());
+        assertThat(all.out().lines().count()).isEqualTo(16);
+        assertThat(none.out().lines().count()).isEqualTo(1);
+        assertThat(none.err()).contains("no data was returned");
+    }
+
+    @Test
+    void filterNvtxRestrictsToTheRange() {
+        Run r = run("stats", "-r", "cuda_api_sum", "-f", "csv", "--filter-nvtx", ":KernelExecutor::runFusion",
+                TestData.fuser().toString());
+        // the default-domain range is named without '@DOMAIN'; the leading colon is nsys's display form only
+        assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
+        Run ok = run("stats", "-r", "cuda_api_sum", "-f", "csv", "--filter-nvtx", "KernelExecutor::runFusion",
+                TestData.fuser().toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out().lines().count()).isBetween(2L, 10L);
+    }
+
+    @Test
+    void missingFile() {
+        assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
+    }
+
+    @Test
+    void directory() {
+        assertOneLineError(run("stats", tmp.toString()), ExitCodes.INPUT, "is a directory");
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        Path p = Files.createFile(tmp.resolve("empty.sqlite"));
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "empty.sqlite: empty file");
+    }
+
+    @Test
+    void notSqlite() throws IOException {
+        Path p = Files.writeString(tmp.resolve("notes.sqlite"), "hello, this is text\n");
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "notes.sqlite: unrecognised format");
+    }
+
+    @Test
+    void truncatedSqlite() throws IOException {
+        byte[] all = Files.readAllBytes(TestData.fuser());
+        Path p = Files.write(tmp.resolve("trunc.sqlite"), Arrays.copyOf(all, 10_000));
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "trunc.sqlite: truncated");
+    }
+
+    @Test
+    void corruptSqliteAtPageBoundary() throws IOException {
+        byte[] all = Files.readAllBytes(TestData.fuser());
+        byte[] cut = Arrays.copyOf(all, 64 * 1024);
+        Path p = Files.write(tmp.resolve("cut.sqlite"), cut);
+        Run r = run("stats", p.toString());
+        assertOneLineError(r, ExitCodes.INPUT, "cut.sqlite:");
+    }
+
+    @Test
+    void sqliteWithoutNsysTables() throws Exception {
+        Path p = tmp.resolve("other.sqlite");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + p); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(x INTEGER)");
+            s.execute("INSERT INTO t VALUES (1)");
+        }
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "without Nsight Systems tables");
+    }
+
+    @Test
+    void unreadableFile() throws IOException {
+        Path p = Files.copy(TestData.fuser(), tmp.resolve("secret.sqlite"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
+        assumeTrue(!Files.isReadable(p), "running as root: permissions are not enforced");
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "permission denied");
+    }
+
+    @Test
+    void jsonInputIsNamed() throws IOException {
+        Path p = Files.writeString(tmp.resolve("trace.json"), "{\"traceEvents\": []}");
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "looks like JSON");
+    }
+
+    @Test
+    void nsysRepWithoutNsysSaysTheExportCommand() {
+        Path rep = TestData.nsys("fuser-hopper-matmul-h100/report1.nsys-rep");
+        Run r = run("stats", rep.toString());
+        assumeTrue(r.code() != 0, "nsys is installed here");
+        assertOneLineError(r, ExitCodes.INPUT, "nsys export --type sqlite");
+    }
+
+    @Test
+    void unknownReport() {
+        assertOneLineError(run("stats", "-r", "cuda_gpu_kern_summ", TestData.fuser().toString()), ExitCodes.USAGE,
+                "unknown report 'cuda_gpu_kern_summ'");
+    }
+
+    @Test
+    void badReportArgument() {
+        assertOneLineError(run("stats", "-r", "cuda_api_sum:base", TestData.fuser().toString()), ExitCodes.USAGE,
+                "does not take argument 'base'");
+    }
+
+    @Test
+    void badFilterTime() {
+        assertOneLineError(run("stats", "--filter-time", "abc", TestData.fuser().toString()), ExitCodes.USAGE, "--filter-time");
+        assertOneLineError(run("stats", "--filter-time", "5/1", TestData.fuser().toString()), ExitCodes.USAGE, "END must be after START");
+    }
+
+    @Test
+    void badFormatAndUnit() {
+        assertOneLineError(run("stats", "-f", "xml", TestData.fuser().toString()), ExitCodes.USAGE, "unknown format 'xml'");
+        assertOneLineError(run("stats", "--timeunit", "hours", TestData.fuser().toString()), ExitCodes.USAGE, "unknown time unit");
+    }
+
+    @Test
+    void unknownOptionIsUsageError() {
+        assertOneLineError(run("stats", "--frobnicate", TestData.fuser().toString()), ExitCodes.USAGE, "--frobnicate");
+    }
+
+    @Test
+    void outputNotWritable() throws IOException {
+        Path blocker = Files.writeString(tmp.resolve("file"), "x");
+        Run r = run("stats", "-q", "-r", "cuda_api_sum", "-o", blocker.resolve("sub/base").toString(), TestData.fuser().toString());
+        assertOneLineError(r, ExitCodes.OUTPUT, "cannot write");
+    }
+
+    @Test
+    void analyzeWithoutFileRunsTheSyntheticDemo() {
+        Run r = run("analyze", "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("SYNTHETIC").contains("CUDA GPU Kernel Summary").contains("MoE".isEmpty() ? "" : "Rows:");
+        assertThat(r.err()).contains("SYNTHETIC");
+    }
+
+    @Test
+    void analyzeRealExportShowsCaptureSummary() {
+        Run r = run("analyze", TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("NVIDIA Nsight Systems 2026.2.1.210").contains("capture.sliced")
+                .contains("kernel.launch_not_in_capture x1810").contains("of ").contains("--all");
+    }
+
+    @Test
+    void demoWritesFile() {
+        Path p = tmp.resolve("demo.sqlite");
+        Run r = run("demo", "-o", p.toString(), "--steps", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(p).exists();
+        Run s = run("stats", "-r", "nvtx_sum", "-f", "csv", p.toString());
+        assertThat(s.out()).contains("decode_step");
+    }
+
+    @Test
+    void versionPrints() {
+        Run r = run("--version");
+        assertThat(r.out()).startsWith("proflens ");
+    }
+}
