@@ -1,5 +1,6 @@
 package io.proflens.cli;
 
+import io.proflens.analysis.CaptureInfo;
 import io.proflens.analysis.ResultTable;
 import io.proflens.analysis.stats.NamingPolicy;
 import io.proflens.analysis.stats.StatsContext;
@@ -89,7 +90,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             Trace trace = InputOptions.read(input, ImportOptions.all(), quiet);
             boolean md = fmt.name().equals("markdown");
-            new CaptureSummary(trace).render(out, md);
+            new CaptureSummary(CaptureInfo.of(trace)).render(out, md);
             TableRenderer renderer = fmt.renderer(unit);
             StatsReportRegistry registry = new StatsReportRegistry();
             NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata());

@@ -4,7 +4,6 @@ import io.proflens.analysis.CaptureInfo;
 import io.proflens.model.GpuDevice;
 import io.proflens.model.ImportIssue;
 import io.proflens.model.ProcessInfo;
-import io.proflens.model.Trace;
 import io.proflens.model.TraceMetadata;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -20,11 +19,6 @@ public final class CaptureSummary {
 
     public CaptureSummary(CaptureInfo info) {
         this.info = info;
-    }
-
-    /** Convenience: summary of a trace. */
-    public CaptureSummary(Trace trace) {
-        this(CaptureInfo.of(trace));
     }
 
     /** Writes the summary. */
