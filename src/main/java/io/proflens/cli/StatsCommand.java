@@ -5,10 +5,13 @@ import io.proflens.analysis.stats.NamingPolicy;
 import io.proflens.analysis.stats.StatsContext;
 import io.proflens.analysis.stats.StatsReport;
 import io.proflens.analysis.stats.StatsReportRegistry;
+import io.proflens.analysis.stats.StreamableReport;
+import io.proflens.analysis.stats.StreamingStats;
 import io.proflens.analysis.stats.TraceFilter;
 import io.proflens.ingest.ImportOptions;
-import io.proflens.ingest.ImportOptions.TableKind;
+import io.proflens.model.TableKind;
 import io.proflens.model.ImportIssue;
+import io.proflens.model.RowSinks;
 import io.proflens.model.Trace;
 import io.proflens.report.AtomicFiles;
 import io.proflens.report.OutputFormat;
@@ -116,9 +119,29 @@ public final class StatsCommand implements Callable<Integer> {
         if (filterTime != null) {
             TraceFilters.parseTime(filterTime); // usage errors before reading a large file
         }
-        Trace trace = InputOptions.read(file, importOptions(requests, filterNvtx != null), quiet);
+        // One scan per table feeding every report, nothing stored, when all reports can stream; an NVTX
+        // filter needs the NVTX table first, and trace/projection reports need stored rows.
+        boolean streaming = filterNvtx == null && requests.stream().allMatch(r -> r.report() instanceof StreamableReport);
+        Trace trace;
+        TraceFilter filter;
+        List<ResultTable> streamed = null;
+        if (streaming) {
+            filter = TraceFilters.timeOnly(filterTime);
+            List<StreamableReport> reps = new ArrayList<>();
+            List<StatsContext> ctxs = new ArrayList<>();
+            for (Request r : requests) {
+                reps.add((StreamableReport) r.report());
+                ctxs.add(new StatsContext(r.args(), filter, null));
+            }
+            StreamingStats ss = new StreamingStats(reps, ctxs);
+            trace = InputOptions.read(file, new ImportOptions(EnumSet.noneOf(TableKind.class), false, false), quiet,
+                    ss.sinks());
+            streamed = ss.finish(trace);
+        } else {
+            trace = InputOptions.read(file, importOptions(requests, filterNvtx != null), quiet, RowSinks.NONE);
+            filter = TraceFilters.build(trace, filterTime, filterNvtx);
+        }
         reportIssues(trace, err, quiet);
-        TraceFilter filter = TraceFilters.build(trace, filterTime, filterNvtx);
         NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata());
         boolean first = true;
         for (int i = 0; i < requests.size(); i++) {
@@ -132,7 +155,8 @@ public final class StatsCommand implements Callable<Integer> {
                 err.flush();
                 continue;
             }
-            ResultTable table = rq.report().compute(trace, new StatsContext(rq.args(), filter, naming));
+            ResultTable table = streamed != null ? streamed.get(i)
+                    : rq.report().compute(trace, new StatsContext(rq.args(), filter, naming));
             if (table.size() == 0 && !quiet) {
                 err.println(rq.spec() + ": Report was successfully run, but no data was returned.");
             }

@@ -49,6 +49,15 @@ final class TraceFilters {
         return x.movePointRight(shift).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }
 
+    /** @return the filter of {@code --filter-time} alone (no trace needed), NONE when null. */
+    static TraceFilter timeOnly(String filterTime) {
+        if (filterTime == null) {
+            return TraceFilter.NONE;
+        }
+        long[] w = parseTime(filterTime);
+        return new TraceFilter(w[0], w[1], 0, 0, "time=" + filterTime);
+    }
+
     static TraceFilter build(Trace trace, String filterTime, String filterNvtx) {
         long s = Long.MIN_VALUE;
         long e = Long.MAX_VALUE;

@@ -1,5 +1,6 @@
 package io.proflens.ingest;
 
+import io.proflens.model.TableKind;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -13,9 +14,6 @@ import java.util.Set;
  * @param correlate    whether to join GPU rows to their launching API calls (needs kernels and CUDA API)
  */
 public record ImportOptions(Set<TableKind> tables, boolean launchConfig, boolean correlate) {
-    /** Event tables of the model. */
-    public enum TableKind { KERNEL, MEMCPY, MEMSET, CUDA_API, SYNC, NVTX, OSRT }
-
     public ImportOptions {
         tables = tables.isEmpty() ? EnumSet.noneOf(TableKind.class) : EnumSet.copyOf(tables);
     }

@@ -2,6 +2,7 @@ package io.proflens.ingest;
 
 import io.proflens.ingest.nsys.NsysReportExporter;
 import io.proflens.ingest.nsys.NsysSqliteImporter;
+import io.proflens.model.RowSinks;
 import io.proflens.model.Trace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,16 @@ public final class TraceImporter {
      * @throws ImportException for a missing, unreadable, empty, corrupt or unsupported input
      */
     public Trace read(Path file, ImportOptions options, ProgressListener progress) throws ImportException {
+        return read(file, options, progress, RowSinks.NONE);
+    }
+
+    /**
+     * Reads {@code file}, streaming the tables that have a sink in {@code sinks} instead of storing them
+     * (see {@link RowSinks}).
+     *
+     * @throws ImportException for a missing, unreadable, empty, corrupt or unsupported input
+     */
+    public Trace read(Path file, ImportOptions options, ProgressListener progress, RowSinks sinks) throws ImportException {
         if (!Files.exists(file)) {
             throw new ImportException(file, "no such file");
         }
@@ -56,12 +67,12 @@ public final class TraceImporter {
             throw new ImportException(file, "empty file");
         }
         if (NsysSqliteImporter.looksLikeSqlite(head)) {
-            return nsys.read(file, options, progress);
+            return nsys.read(file, options, progress, sinks);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".nsys-rep") || name.endsWith(".qdrep")) {
             Path sqlite = reportExporter.export(file);
-            return nsys.read(sqlite, options, progress);
+            return nsys.read(sqlite, options, progress, sinks);
         }
         int first = firstNonBlank(head, n);
         if (first == '{' || first == '[' || (head[0] == (byte) 0x1f && head[1] == (byte) 0x8b)) {

@@ -46,7 +46,15 @@ public final class ApiCallTable extends IntervalTable {
     public int returnValue(int i) { return returnValue[i]; }
     public int nestingLevel(int i) { return nestingLevel[i]; }
 
-    public static final class Builder {
+    /** Feeds every row, in table order, to {@code sink}. */
+    public void replay(RowSinks.ApiCallSink sink) {
+        for (int i = 0; i < size; i++) {
+            sink.call(startNs[i], endNs[i], globalTid[i], correlationId[i], nameId[i], eventClass[i] & 0xFF,
+                    returnValue[i], nestingLevel[i]);
+        }
+    }
+
+    public static final class Builder implements RowSinks.ApiCallSink {
         private final boolean present;
         private int size;
         private int capacity;
@@ -70,6 +78,12 @@ public final class ApiCallTable extends IntervalTable {
             eventClass = new byte[capacity];
             returnValue = new int[capacity];
             nestingLevel = new byte[capacity];
+        }
+
+        @Override
+        public int call(long start, long end, long globalTid, int correlationId, int nameId, int eventClass,
+                        int returnValue, int nestingLevel) {
+            return add(start, end, globalTid, correlationId, nameId, eventClass, returnValue, nestingLevel);
         }
 
         public int add(long start, long end, long globalTid, int correlationId, int nameId, int eventClass,

@@ -77,8 +77,16 @@ public final class KernelTable extends IntervalTable {
     public int staticSharedMemoryBytes(int i) { requireLaunchConfig(); return staticSharedMemoryBytes[i]; }
     public int dynamicSharedMemoryBytes(int i) { requireLaunchConfig(); return dynamicSharedMemoryBytes[i]; }
 
+    /** Feeds every row, in table order, to {@code sink} (the streaming path's input, from stored rows). */
+    public void replay(RowSinks.KernelSink sink) {
+        for (int i = 0; i < size; i++) {
+            sink.kernel(startNs[i], endNs[i], deviceId[i], contextId[i], streamId[i], correlationId[i], globalPid[i],
+                    demangledNameId[i], shortNameId[i], mangledNameId[i]);
+        }
+    }
+
     /** Appends rows; presize with the expected row count to avoid growth copies. */
-    public static final class Builder {
+    public static final class Builder implements RowSinks.KernelSink {
         private final boolean present;
         private int size;
         private int capacity;
@@ -149,9 +157,21 @@ public final class KernelTable extends IntervalTable {
             capacity = c;
         }
 
+        /** @return the capacity given or grown to (progress total for readers). */
+        public long capacityHint() {
+            return capacity;
+        }
+
         /** @return whether launch configuration columns are kept. */
         public boolean keepsLaunchConfig() {
             return grid != null;
+        }
+
+        @Override
+        public int kernel(long startNs, long endNs, int deviceId, int contextId, int streamId, int correlationId,
+                          long globalPid, int demangledNameId, int shortNameId, int mangledNameId) {
+            return add(startNs, endNs, deviceId, contextId, streamId, correlationId, globalPid, demangledNameId,
+                    shortNameId, mangledNameId);
         }
 
         /** Appends a row with the core columns; returns its index for {@link #launchConfig}. */

@@ -32,7 +32,15 @@ public final class MemcpyTable extends GpuActivityTable {
     /** @return destination {@link MemoryKind} id, -1 unknown. */
     public int dstKind(int i) { return dstKind[i]; }
 
-    public static final class Builder extends GpuActivityBuilder {
+    /** Feeds every row, in table order, to {@code sink}. */
+    public void replay(RowSinks.MemcpySink sink) {
+        for (int i = 0; i < size; i++) {
+            sink.memcpy(startNs[i], endNs[i], deviceId[i], contextId[i], streamId[i], correlationId[i], globalPid[i],
+                    bytes[i], copyKind[i], srcKind[i], dstKind[i]);
+        }
+    }
+
+    public static final class Builder extends GpuActivityBuilder implements RowSinks.MemcpySink {
         private long[] bytes;
         private byte[] copyKind;
         private byte[] srcKind;
@@ -52,6 +60,12 @@ public final class MemcpyTable extends GpuActivityTable {
             copyKind = Columns.bytes(copyKind, c);
             srcKind = Columns.bytes(srcKind, c);
             dstKind = Columns.bytes(dstKind, c);
+        }
+
+        @Override
+        public int memcpy(long start, long end, int device, int context, int stream, int corr, long globalPid,
+                          long bytes, int copyKind, int srcKind, int dstKind) {
+            return add(start, end, device, context, stream, corr, globalPid, bytes, copyKind, srcKind, dstKind);
         }
 
         public int add(long start, long end, int device, int context, int stream, int corr, long globalPid,

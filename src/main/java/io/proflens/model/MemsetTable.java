@@ -27,7 +27,15 @@ public final class MemsetTable extends GpuActivityTable {
     /** @return the byte value written. */
     public int value(int i) { return value[i]; }
 
-    public static final class Builder extends GpuActivityBuilder {
+    /** Feeds every row, in table order, to {@code sink}. */
+    public void replay(RowSinks.MemsetSink sink) {
+        for (int i = 0; i < size; i++) {
+            sink.memset(startNs[i], endNs[i], deviceId[i], contextId[i], streamId[i], correlationId[i], globalPid[i],
+                    bytes[i], memKind[i], value[i]);
+        }
+    }
+
+    public static final class Builder extends GpuActivityBuilder implements RowSinks.MemsetSink {
         private long[] bytes;
         private byte[] memKind;
         private int[] value;
@@ -44,6 +52,12 @@ public final class MemsetTable extends GpuActivityTable {
             bytes = Columns.longs(bytes, c);
             memKind = Columns.bytes(memKind, c);
             value = Columns.ints(value, c);
+        }
+
+        @Override
+        public int memset(long start, long end, int device, int context, int stream, int corr, long globalPid,
+                          long bytes, int memKind, int value) {
+            return add(start, end, device, context, stream, corr, globalPid, bytes, memKind, value);
         }
 
         public int add(long start, long end, int device, int context, int stream, int corr, long globalPid,

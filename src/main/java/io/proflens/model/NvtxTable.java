@@ -8,7 +8,7 @@ import java.util.Arrays;
  * <p>Per row: start/end in ns ({@link #NO_END} for marks and unclosed ranges), nsys {@code eventType}
  * ({@link #PUSH_POP} 59, {@link #START_END} 60, {@link #MARK} 34, NVTXT 70/71), resolved text id, domain
  * id, domain name id ({@link StringTable#NONE} for the default domain or an unknown one), start and end
- * thread. Nesting of push/pop ranges is computed at build time per thread: {@link #parent(int)} is the
+ * thread. Nesting of push/pop ranges is computed per thread on first use: {@link #parent(int)} is the
  * tightest enclosing push/pop range on the same {@code globalTid} (-1 for roots and non-push/pop rows),
  * {@link #depth(int)} counts from 0.
  */
@@ -26,8 +26,9 @@ public final class NvtxTable extends IntervalTable {
     private final int[] domainNameId;
     private final long[] globalTid;
     private final long[] endGlobalTid;
-    private final int[] parent;
-    private final int[] depth;
+    // Nesting is computed on first use (an O(n log n) sort that summaries never need); guarded by this.
+    private volatile int[] parent;
+    private int[] depth;
 
     private NvtxTable(Builder b) {
         super(b.present, b.size, Columns.fit(b.startNs, b.size), Columns.fit(b.endNs, b.size));
@@ -38,9 +39,6 @@ public final class NvtxTable extends IntervalTable {
         domainNameId = Columns.fit(b.domainNameId, n);
         globalTid = Columns.fit(b.globalTid, n);
         endGlobalTid = Columns.fit(b.endGlobalTid, n);
-        parent = new int[n];
-        depth = new int[n];
-        computeNesting();
     }
 
     public static NvtxTable empty(boolean present) {
@@ -57,9 +55,30 @@ public final class NvtxTable extends IntervalTable {
     /** @return thread that ended a start/end range, or 0 when unknown. */
     public long endGlobalTid(int i) { return endGlobalTid[i]; }
     /** @return index of the tightest enclosing push/pop range on the same thread, or -1. */
-    public int parent(int i) { return parent[i]; }
+    public int parent(int i) { return nesting()[i]; }
     /** @return nesting depth of a push/pop range, 0 for roots and other rows. */
-    public int depth(int i) { return depth[i]; }
+    public int depth(int i) {
+        nesting();
+        return depth[i];
+    }
+
+    private int[] nesting() {
+        int[] p = parent;
+        if (p == null) {
+            synchronized (this) {
+                p = parent;
+                if (p == null) {
+                    int[] pa = new int[size];
+                    int[] de = new int[size];
+                    computeNesting(pa, de);
+                    depth = de;
+                    parent = pa;
+                    p = pa;
+                }
+            }
+        }
+        return p;
+    }
 
     /** @return whether row {@code i} is a push/pop range (59 or NVTXT 70). */
     public boolean isPushPop(int i) {
@@ -71,12 +90,20 @@ public final class NvtxTable extends IntervalTable {
         return eventType[i] == START_END || eventType[i] == NVTXT_START_END;
     }
 
+    /** Feeds every row, in table order, to {@code sink}. */
+    public void replay(RowSinks.NvtxSink sink) {
+        for (int i = 0; i < size; i++) {
+            sink.nvtx(startNs[i], endNs[i], eventType[i], textId[i], domainId[i], domainNameId[i], globalTid[i],
+                    endGlobalTid[i]);
+        }
+    }
+
     /**
      * Push/pop nesting per thread: sort ranges by (thread, start asc, end desc), walk with a stack.
      * A range's parent is the innermost open range that contains it; ranges with unknown end are
      * treated as open to the end of the trace.
      */
-    private void computeNesting() {
+    private void computeNesting(int[] parent, int[] depth) {
         Arrays.fill(parent, -1);
         int m = 0;
         int[] idx = new int[size];
@@ -135,7 +162,7 @@ public final class NvtxTable extends IntervalTable {
         return end == NO_END ? Long.MAX_VALUE : end;
     }
 
-    public static final class Builder {
+    public static final class Builder implements RowSinks.NvtxSink {
         private final boolean present;
         private int size;
         private int capacity;
@@ -159,6 +186,12 @@ public final class NvtxTable extends IntervalTable {
             domainNameId = new int[capacity];
             globalTid = new long[capacity];
             endGlobalTid = new long[capacity];
+        }
+
+        @Override
+        public int nvtx(long start, long end, int eventType, int textId, int domainId, int domainNameId,
+                        long globalTid, long endGlobalTid) {
+            return add(start, end, eventType, textId, domainId, domainNameId, globalTid, endGlobalTid);
         }
 
         /**

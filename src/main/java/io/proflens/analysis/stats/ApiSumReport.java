@@ -3,8 +3,9 @@ package io.proflens.analysis.stats;
 import io.proflens.analysis.ResultTable;
 import io.proflens.analysis.ResultTable.Column;
 import io.proflens.analysis.ResultTable.Kind;
-import io.proflens.ingest.ImportOptions.TableKind;
 import io.proflens.model.ApiCallTable;
+import io.proflens.model.RowSinks;
+import io.proflens.model.TableKind;
 import io.proflens.model.Trace;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Set;
  * {@code cuda_api_sum} lists runtime and driver calls and strips {@code _vNNNN} suffixes
  * ({@link NamingPolicy#stripApiVersion}); {@code osrt_sum} keeps event class 27 only.
  */
-public final class ApiSumReport implements StatsReport {
+public final class ApiSumReport implements StreamableReport {
     private final boolean osrt;
 
     private ApiSumReport(boolean osrt) {
@@ -39,53 +40,58 @@ public final class ApiSumReport implements StatsReport {
     @Override public String title() { return osrt ? "OS Runtime Summary" : "CUDA API Summary"; }
     @Override public Set<TableKind> needs(List<String> args) { return Set.of(osrt ? TableKind.OSRT : TableKind.CUDA_API); }
 
-    private ApiCallTable table(Trace t) {
-        return osrt ? t.osRuntime() : t.cudaApi();
-    }
-
     @Override
     public String missingData(Trace trace) {
-        if (table(trace).present()) {
+        if ((osrt ? trace.osRuntime() : trace.cudaApi()).present()) {
             return null;
         }
         return osrt ? "does not contain OS Runtime trace data." : "does not contain CUDA trace data.";
     }
 
     @Override
-    public ResultTable compute(Trace trace, StatsContext ctx) {
-        ApiCallTable t = table(trace);
+    public Accumulator accumulator(StatsContext ctx) {
         TraceFilter f = ctx.filter();
         boolean all = f.isNone();
-        GroupedStats g = new GroupedStats(trace.strings().size() + 1, t.size());
-        int none = trace.strings().size();
-        for (int i = 0, n = t.size(); i < n; i++) {
-            if (osrt && t.eventClass(i) != ApiCallTable.CLASS_OS_RUNTIME) {
-                continue;
+        // group 0 holds calls without a name; group id + 1 otherwise
+        GroupedStats g = new GroupedStats(1024, 0);
+        RowSinks.ApiCallSink sink = (s, e, tid, corr, nameId, eventClass, ret, nest) -> {
+            if (osrt && eventClass != ApiCallTable.CLASS_OS_RUNTIME) {
+                return -1;
             }
-            if (all || f.keepThreadRow(t.startNs(i), t.endNs(i), t.globalTid(i))) {
-                int id = t.nameId(i);
-                g.add(id < 0 ? none : id, t.durationNs(i));
+            if (all || f.keepThreadRow(s, e, tid)) {
+                g.add(nameId < 0 ? 0 : nameId + 1, e - s);
             }
-        }
-        SummaryStats[] stats = g.finish();
-        long grand = SummaryRows.grandTotal(stats);
-        List<Integer> groups = new ArrayList<>();
-        for (int id = 0; id < stats.length; id++) {
-            if (stats[id] != null) {
-                groups.add(id);
+            return -1;
+        };
+        return new Accumulator() {
+            @Override
+            public RowSinks sinks() {
+                return osrt ? new RowSinks(null, null, null, null, null, sink) : new RowSinks(null, null, null, sink, null, null);
             }
-        }
-        groups.sort((a, b) -> {
-            int c = Long.compare(stats[b].total(), stats[a].total());
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        List<Object[]> rows = new ArrayList<>(groups.size());
-        for (int id : groups) {
-            String nm = id == none ? null : trace.string(id);
-            rows.add(SummaryRows.durationRow(stats[id], grand, true, osrt ? nm : NamingPolicy.stripApiVersion(nm)));
-        }
-        List<Column> cols = SummaryRows.durationColumns("Num Calls", true);
-        cols.add(new Column("Name", Kind.TEXT));
-        return new ResultTable(name(), title(), cols, rows);
+
+            @Override
+            public ResultTable finish(Trace trace) {
+                SummaryStats[] stats = g.finish();
+                long grand = SummaryRows.grandTotal(stats);
+                List<Integer> groups = new ArrayList<>();
+                for (int id = 0; id < stats.length; id++) {
+                    if (stats[id] != null) {
+                        groups.add(id);
+                    }
+                }
+                groups.sort((a, b) -> {
+                    int c = Long.compare(stats[b].total(), stats[a].total());
+                    return c != 0 ? c : Integer.compare(a, b);
+                });
+                List<Object[]> rows = new ArrayList<>(groups.size());
+                for (int id : groups) {
+                    String nm = id == 0 ? null : trace.string(id - 1);
+                    rows.add(SummaryRows.durationRow(stats[id], grand, true, osrt ? nm : NamingPolicy.stripApiVersion(nm)));
+                }
+                List<Column> cols = SummaryRows.durationColumns("Num Calls", true);
+                cols.add(new Column("Name", Kind.TEXT));
+                return new ResultTable(name(), title(), cols, rows);
+            }
+        };
     }
 }

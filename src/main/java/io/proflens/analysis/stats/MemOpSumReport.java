@@ -3,11 +3,11 @@ package io.proflens.analysis.stats;
 import io.proflens.analysis.ResultTable;
 import io.proflens.analysis.ResultTable.Column;
 import io.proflens.analysis.ResultTable.Kind;
-import io.proflens.ingest.ImportOptions.TableKind;
-import io.proflens.model.MemcpyTable;
-import io.proflens.model.MemsetTable;
+import io.proflens.model.RowSinks;
+import io.proflens.model.TableKind;
 import io.proflens.model.Trace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +25,10 @@ import java.util.Set;
  *       {@code StdDev (MB)}, {@code Operation}; no percent, no rounding (cells hold bytes; renderers print
  *       MB = 10^6 B with 3 decimals); total bytes DESC.</li>
  * </ul>
+ * Ties keep the order in which the operations first appeared.
  */
-public final class MemOpSumReport implements StatsReport {
+public final class MemOpSumReport implements StreamableReport {
+    private static final int MEMSET_GROUP = 256;
     private final boolean bySize;
 
     private MemOpSumReport(boolean bySize) {
@@ -51,79 +53,96 @@ public final class MemOpSumReport implements StatsReport {
     }
 
     @Override
-    public ResultTable compute(Trace trace, StatsContext ctx) {
-        Map<String, Integer> groupIds = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>();
-        MemcpyTable mc = trace.memcpys();
-        MemsetTable ms = trace.memsets();
+    public Accumulator accumulator(StatsContext ctx) {
         TraceFilter f = ctx.filter();
         boolean all = f.isNone();
-        int[] kindGroup = new int[256];
-        java.util.Arrays.fill(kindGroup, -1);
-        GroupedStats g = new GroupedStats(32, mc.size() + ms.size());
-        for (int i = 0, n = mc.size(); i < n; i++) {
-            if (!all && !f.keepProcessRow(mc.startNs(i), mc.endNs(i), mc.globalPid(i))) {
-                continue;
-            }
-            int kind = mc.copyKind(i) & 0xFF;
-            int gid = kindGroup[kind];
-            if (gid < 0) {
-                String nm = ctx.naming().memcpyName(mc.copyKind(i));
-                if (nm == null) {
-                    continue;
+        GroupedStats g = new GroupedStats(MEMSET_GROUP + 1, 0);
+        int[] firstSeen = new int[MEMSET_GROUP + 1];
+        Arrays.fill(firstSeen, -1);
+        int[] seen = {0};
+        RowSinks.MemcpySink copies = (s, e, dev, cx, st, corr, pid, bytes, kind, src, dst) -> {
+            if (all || f.keepProcessRow(s, e, pid)) {
+                int k = kind & 0xFF;
+                if (firstSeen[k] < 0) {
+                    firstSeen[k] = seen[0]++;
                 }
-                gid = groupIds.computeIfAbsent(nm, k -> {
-                    names.add(k);
-                    return names.size() - 1;
+                g.add(k, bySize ? bytes : e - s);
+            }
+            return -1;
+        };
+        RowSinks.MemsetSink sets = (s, e, dev, cx, st, corr, pid, bytes, memKind, value) -> {
+            if (all || f.keepProcessRow(s, e, pid)) {
+                if (firstSeen[MEMSET_GROUP] < 0) {
+                    firstSeen[MEMSET_GROUP] = seen[0]++;
+                }
+                g.add(MEMSET_GROUP, bySize ? bytes : e - s);
+            }
+            return -1;
+        };
+        return new Accumulator() {
+            @Override
+            public RowSinks sinks() {
+                return new RowSinks(null, copies, sets, null, null, null);
+            }
+
+            @Override
+            public ResultTable finish(Trace trace) {
+                NamingPolicy naming = StreamableReport.naming(ctx, trace);
+                List<Integer> byAppearance = new ArrayList<>();
+                for (int k = 0; k <= MEMSET_GROUP; k++) {
+                    if (g.count(k) > 0) {
+                        byAppearance.add(k);
+                    }
+                }
+                byAppearance.sort((a, b) -> Integer.compare(firstSeen[a], firstSeen[b]));
+                Map<String, Integer> groupOfName = new LinkedHashMap<>();
+                for (int k : byAppearance) {
+                    String nm = k == MEMSET_GROUP ? NamingPolicy.MEMSET_NAME : naming.memcpyName(k);
+                    if (nm == null) {
+                        continue; // unknown copy kind: nsys's inner join with ENUM_CUDA_MEMCPY_OPER drops it
+                    }
+                    Integer first = groupOfName.putIfAbsent(nm, k);
+                    if (first != null) {
+                        g.merge(k, first);
+                    }
+                }
+                List<String> names = new ArrayList<>(groupOfName.keySet());
+                List<SummaryStats> stats = new ArrayList<>();
+                long grand = 0;
+                for (int k : groupOfName.values()) {
+                    SummaryStats s = g.stats(k);
+                    stats.add(s);
+                    grand += s.total();
+                }
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    order.add(i);
+                }
+                order.sort((a, b) -> {
+                    int c = Long.compare(stats.get(b).total(), stats.get(a).total());
+                    return c != 0 ? c : Integer.compare(a, b);
                 });
-                kindGroup[kind] = gid;
+                List<Object[]> rows = new ArrayList<>();
+                List<Column> cols;
+                if (bySize) {
+                    cols = List.of(new Column("Total", Kind.BYTES_MB), new Column("Count", Kind.INTEGER),
+                            new Column("Avg", Kind.BYTES_MB), new Column("Med", Kind.BYTES_MB),
+                            new Column("Min", Kind.BYTES_MB), new Column("Max", Kind.BYTES_MB),
+                            new Column("StdDev", Kind.BYTES_MB), new Column("Operation", Kind.TEXT));
+                    for (int i : order) {
+                        SummaryStats s = stats.get(i);
+                        rows.add(new Object[] {s.total(), s.count(), s.mean(), s.median(), s.min(), s.max(), s.stddev(),
+                                names.get(i)});
+                    }
+                } else {
+                    cols = SummaryRows.durationColumns("Count", true);
+                    cols.add(new Column("Operation", Kind.TEXT));
+                    for (int i : order) {
+                        rows.add(SummaryRows.durationRow(stats.get(i), grand, true, names.get(i)));
+                    }
+                }
+                return new ResultTable(name(), title(), cols, rows);
             }
-            g.add(gid, bySize ? mc.bytes(i) : mc.durationNs(i));
-        }
-        int memsetGroup = -1;
-        for (int i = 0, n = ms.size(); i < n; i++) {
-            if (!all && !f.keepProcessRow(ms.startNs(i), ms.endNs(i), ms.globalPid(i))) {
-                continue;
-            }
-            if (memsetGroup < 0) {
-                memsetGroup = groupIds.computeIfAbsent(NamingPolicy.MEMSET_NAME, k -> {
-                    names.add(k);
-                    return names.size() - 1;
-                });
-            }
-            g.add(memsetGroup, bySize ? ms.bytes(i) : ms.durationNs(i));
-        }
-        SummaryStats[] stats = g.finish();
-        long grand = SummaryRows.grandTotal(stats);
-        List<Integer> order = new ArrayList<>();
-        for (int id = 0; id < names.size(); id++) {
-            if (stats[id] != null) {
-                order.add(id);
-            }
-        }
-        order.sort((a, b) -> {
-            int c = Long.compare(stats[b].total(), stats[a].total());
-            return c != 0 ? c : Integer.compare(a, b);
-        });
-        List<Object[]> rows = new ArrayList<>();
-        List<Column> cols;
-        if (bySize) {
-            cols = List.of(new Column("Total", Kind.BYTES_MB), new Column("Count", Kind.INTEGER),
-                    new Column("Avg", Kind.BYTES_MB), new Column("Med", Kind.BYTES_MB), new Column("Min", Kind.BYTES_MB),
-                    new Column("Max", Kind.BYTES_MB), new Column("StdDev", Kind.BYTES_MB),
-                    new Column("Operation", Kind.TEXT));
-            for (int id : order) {
-                SummaryStats s = stats[id];
-                rows.add(new Object[] {s.total(), s.count(), s.mean(), s.median(), s.min(), s.max(), s.stddev(),
-                        names.get(id)});
-            }
-        } else {
-            cols = SummaryRows.durationColumns("Count", true);
-            cols.add(new Column("Operation", Kind.TEXT));
-            for (int id : order) {
-                rows.add(SummaryRows.durationRow(stats[id], grand, true, names.get(id)));
-            }
-        }
-        return new ResultTable(name(), title(), cols, rows);
+        };
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param args   report arguments after the name, lower-case, in order given
  * @param filter row filter ({@link TraceFilter#NONE} for none)
- * @param naming version-dependent naming
+ * @param naming version-dependent naming; {@code null} means "from the trace's metadata"
  */
 public record StatsContext(List<String> args, TraceFilter filter, NamingPolicy naming) {
     public StatsContext {

@@ -1,7 +1,7 @@
 package io.proflens.analysis.stats;
 
 import io.proflens.analysis.ResultTable;
-import io.proflens.ingest.ImportOptions.TableKind;
+import io.proflens.model.TableKind;
 import io.proflens.model.Trace;
 import java.util.List;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.proflens.ingest.nsys;
 
 import io.proflens.ingest.ImportException;
 import io.proflens.ingest.ImportOptions;
-import io.proflens.ingest.ImportOptions.TableKind;
+import io.proflens.model.TableKind;
 import io.proflens.ingest.ProgressListener;
 import io.proflens.model.ApiCallTable;
 import io.proflens.model.GlobalIds;
@@ -18,6 +18,7 @@ import io.proflens.model.MemoryKind;
 import io.proflens.model.MemsetTable;
 import io.proflens.model.NvtxTable;
 import io.proflens.model.ProcessInfo;
+import io.proflens.model.RowSinks;
 import io.proflens.model.StringTable;
 import io.proflens.model.SyncTable;
 import io.proflens.model.ThreadInfo;
@@ -82,6 +83,17 @@ public final class NsysSqliteImporter {
      * @throws ImportException when the file is missing, unreadable, not SQLite, corrupt, or has no nsys tables
      */
     public Trace read(Path file, ImportOptions options, ProgressListener progress) throws ImportException {
+        return read(file, options, progress, RowSinks.NONE);
+    }
+
+    /**
+     * Reads the export, streaming the tables that have a sink in {@code sinks} (those are fed row by row in
+     * rowid order and left empty, but present, in the returned trace) and storing the other loaded tables.
+     *
+     * @throws ImportException as {@link #read(Path, ImportOptions, ProgressListener)}
+     */
+    public Trace read(Path file, ImportOptions options, ProgressListener progress, RowSinks sinks)
+            throws ImportException {
         checkFile(file);
         String url = "jdbc:sqlite:file:" + file.toAbsolutePath().toString().replace("?", "%3f").replace("#", "%23")
                 + "?mode=ro&immutable=1";
@@ -104,7 +116,7 @@ public final class NsysSqliteImporter {
                 throw new ImportException(file, "SQLite database without Nsight Systems tables (no StringIds, "
                         + "CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS or OSRT_API); export it with 'nsys export --type sqlite'");
             }
-            return new Reader(file, c, schema, options, progress).read();
+            return new Reader(file, c, schema, options, progress, sinks).read();
         } catch (SQLException e) {
             throw new ImportException(file, "cannot read SQLite export (" + oneLine(e) + ")", e);
         }
@@ -155,6 +167,7 @@ public final class NsysSqliteImporter {
         private final NsysSchema schema;
         private final ImportOptions options;
         private final ProgressListener progress;
+        private final RowSinks sinks;
         private final StringTable strings = new StringTable();
         private final Map<String, long[]> issueCounts = new LinkedHashMap<>();
         private final Map<String, String> issueText = new HashMap<>();
@@ -163,7 +176,9 @@ public final class NsysSqliteImporter {
         private Map<Long, Integer> sparseStrings; // sparse case
         private final Map<Long, Integer> missingStrings = new HashMap<>();
 
-        Reader(Path file, Connection c, NsysSchema schema, ImportOptions options, ProgressListener progress) {
+        Reader(Path file, Connection c, NsysSchema schema, ImportOptions options, ProgressListener progress,
+               RowSinks sinks) {
+            this.sinks = sinks;
             this.file = file;
             this.c = c;
             this.schema = schema;
@@ -174,26 +189,54 @@ public final class NsysSqliteImporter {
         Trace read() throws SQLException, ImportException {
             Map<String, String> meta = readMetadata();
             readStrings();
-            KernelTable kernels = options.loads(TableKind.KERNEL) ? readKernels()
-                    : KernelTable.empty(schema.has("CUPTI_ACTIVITY_KIND_KERNEL"));
-            MemcpyTable memcpys = options.loads(TableKind.MEMCPY) ? readMemcpys()
-                    : MemcpyTable.empty(schema.has("CUPTI_ACTIVITY_KIND_MEMCPY"));
-            MemsetTable memsets = options.loads(TableKind.MEMSET) ? readMemsets()
-                    : MemsetTable.empty(schema.has("CUPTI_ACTIVITY_KIND_MEMSET"));
-            ApiCallTable api = options.loads(TableKind.CUDA_API) ? readApi("CUPTI_ACTIVITY_KIND_RUNTIME", "CUDA API")
-                    : ApiCallTable.empty(schema.has("CUPTI_ACTIVITY_KIND_RUNTIME"));
+            String kt = "CUPTI_ACTIVITY_KIND_KERNEL";
+            KernelTable kernels = KernelTable.empty(schema.has(kt));
+            if (sinks.kernels() != null) {
+                readKernels(sinks.kernels(), false);
+            } else if (options.loads(TableKind.KERNEL) && schema.has(kt)) {
+                KernelTable.Builder b = new KernelTable.Builder(true, options.launchConfig(), count(kt));
+                readKernels(b, options.launchConfig());
+                kernels = b.build();
+            }
+            String mt = "CUPTI_ACTIVITY_KIND_MEMCPY";
+            MemcpyTable memcpys = MemcpyTable.empty(schema.has(mt));
+            if (sinks.memcpys() != null) {
+                readMemcpys(sinks.memcpys());
+            } else if (options.loads(TableKind.MEMCPY) && schema.has(mt)) {
+                MemcpyTable.Builder b = new MemcpyTable.Builder(true, count(mt));
+                readMemcpys(b);
+                memcpys = b.build();
+            }
+            String st = "CUPTI_ACTIVITY_KIND_MEMSET";
+            MemsetTable memsets = MemsetTable.empty(schema.has(st));
+            if (sinks.memsets() != null) {
+                readMemsets(sinks.memsets());
+            } else if (options.loads(TableKind.MEMSET) && schema.has(st)) {
+                MemsetTable.Builder b = new MemsetTable.Builder(true, count(st));
+                readMemsets(b);
+                memsets = b.build();
+            }
+            ApiCallTable api = readApiTable("CUPTI_ACTIVITY_KIND_RUNTIME", "CUDA API", TableKind.CUDA_API, sinks.cudaApi());
             SyncTable syncs = options.loads(TableKind.SYNC) ? readSyncs()
                     : SyncTable.empty(schema.has("CUPTI_ACTIVITY_KIND_SYNCHRONIZATION"));
-            NvtxTable nvtx = options.loads(TableKind.NVTX) ? readNvtx() : NvtxTable.empty(schema.has("NVTX_EVENTS"));
-            ApiCallTable osrt = options.loads(TableKind.OSRT) ? readApi("OSRT_API", "OS runtime")
-                    : ApiCallTable.empty(schema.has("OSRT_API"));
+            String nt = "NVTX_EVENTS";
+            NvtxTable nvtx = NvtxTable.empty(schema.has(nt));
+            if (sinks.nvtx() != null) {
+                readNvtx(sinks.nvtx());
+            } else if (options.loads(TableKind.NVTX) && schema.has(nt)) {
+                NvtxTable.Builder b = new NvtxTable.Builder(true, count(nt));
+                readNvtx(b);
+                nvtx = b.build();
+            }
+            ApiCallTable osrt = readApiTable("OSRT_API", "OS runtime", TableKind.OSRT, sinks.osRuntime());
             Map<Long, ThreadInfo> threads = readThreads();
             Map<Long, ProcessInfo> processes = readProcesses(threads, kernels, api);
             List<GpuDevice> devices = readDevices();
 
             LaunchLinks links = null;
             if (options.correlate() && options.loads(TableKind.KERNEL) && options.loads(TableKind.CUDA_API)
-                    && options.loads(TableKind.MEMCPY) && options.loads(TableKind.MEMSET)) {
+                    && options.loads(TableKind.MEMCPY) && options.loads(TableKind.MEMSET)
+                    && sinks.kernels() == null && sinks.cudaApi() == null) {
                 links = LaunchLinks.compute(kernels, memcpys, memsets, api);
                 if (links.unmatchedKernels() > 0) {
                     issue("kernel.launch_not_in_capture", Severity.INFO, links.unmatchedKernels(),
@@ -347,14 +390,13 @@ public final class NsysSqliteImporter {
 
         private static final String NULL_LONG = String.valueOf(Long.MIN_VALUE);
 
-        private KernelTable readKernels() throws SQLException {
+        private void readKernels(RowSinks.KernelSink b, boolean lc) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_KERNEL";
             if (!schema.has(t)) {
-                return KernelTable.empty(false);
+                return;
             }
-            int n = count(t);
-            boolean lc = options.launchConfig();
-            KernelTable.Builder b = new KernelTable.Builder(true, lc, n);
+            long n = b instanceof KernelTable.Builder ? ((KernelTable.Builder) b).capacityHint() : -1;
+            KernelTable.Builder store = lc && b instanceof KernelTable.Builder ? (KernelTable.Builder) b : null;
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "deviceId", "0") + ", "
                     + schema.colOr(t, "contextId", "0") + ", " + schema.colOr(t, "streamId", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "globalPid", "0") + ", "
@@ -368,6 +410,7 @@ public final class NsysSqliteImporter {
                     + " FROM " + t + " ORDER BY rowid";
             long negative = 0;
             long nullEnd = 0;
+            long rows = 0;
             progress.begin("kernels", n);
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
@@ -383,14 +426,15 @@ public final class NsysSqliteImporter {
                     if (dem == StringTable.NONE) {
                         dem = sh;
                     }
-                    int i = b.add(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7),
+                    int i = b.kernel(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7),
                             dem, sh, man);
-                    if (lc) {
-                        b.launchConfig(i, rs.getInt(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getInt(15),
+                    rows++;
+                    if (store != null) {
+                        store.launchConfig(i, rs.getInt(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getInt(15),
                                 rs.getInt(16), rs.getInt(17), rs.getInt(18), rs.getInt(19));
                     }
-                    if ((i & (PROGRESS_EVERY - 1)) == 0) {
-                        progress.advance(i);
+                    if ((rows & (PROGRESS_EVERY - 1)) == 0) {
+                        progress.advance(rows);
                     }
                 }
             }
@@ -398,15 +442,13 @@ public final class NsysSqliteImporter {
             issue("kernel.negative_duration", Severity.WARNING, negative,
                     t + ": rows with end < start (kept, as nsys keeps them)");
             issue("kernel.null_end", Severity.WARNING, nullEnd, t + ": rows without end");
-            return b.build();
         }
 
-        private MemcpyTable readMemcpys() throws SQLException {
+        private void readMemcpys(RowSinks.MemcpySink b) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_MEMCPY";
             if (!schema.has(t)) {
-                return MemcpyTable.empty(false);
+                return;
             }
-            MemcpyTable.Builder b = new MemcpyTable.Builder(true, count(t));
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "deviceId", "0") + ", "
                     + schema.colOr(t, "contextId", "0") + ", " + schema.colOr(t, "streamId", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "globalPid", "0") + ", "
@@ -429,22 +471,20 @@ public final class NsysSqliteImporter {
                             || (dst >= 0 && MemoryKind.ofId(dst) == null)) {
                         unknownKind++;
                     }
-                    b.add(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getLong(8),
+                    b.memcpy(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getLong(8),
                             kind, src, dst);
                 }
             }
             issue("memcpy.negative_duration", Severity.WARNING, negative, t + ": rows with end < start (kept)");
             issue("memcpy.unknown_kind", Severity.WARNING, unknownKind,
-                    t + ": copyKind/srcKind/dstKind values outside the known enums (labelled Unknown)");
-            return b.build();
+                    t + ": copyKind/srcKind/dstKind values outside the known enums (rows dropped by the memcpy summaries, as nsys's inner join drops them)");
         }
 
-        private MemsetTable readMemsets() throws SQLException {
+        private void readMemsets(RowSinks.MemsetSink b) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_MEMSET";
             if (!schema.has(t)) {
-                return MemsetTable.empty(false);
+                return;
             }
-            MemsetTable.Builder b = new MemsetTable.Builder(true, count(t));
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "deviceId", "0") + ", "
                     + schema.colOr(t, "contextId", "0") + ", " + schema.colOr(t, "streamId", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "globalPid", "0") + ", "
@@ -458,12 +498,11 @@ public final class NsysSqliteImporter {
                     if (e < s) {
                         negative++;
                     }
-                    b.add(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getLong(8),
+                    b.memset(s, e, rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getLong(7), rs.getLong(8),
                             rs.getInt(9), rs.getInt(10));
                 }
             }
             issue("memset.negative_duration", Severity.WARNING, negative, t + ": rows with end < start (kept)");
-            return b.build();
         }
 
         private SyncTable readSyncs() throws SQLException {
@@ -485,17 +524,31 @@ public final class NsysSqliteImporter {
             return b.build();
         }
 
-        private ApiCallTable readApi(String t, String label) throws SQLException {
+        private ApiCallTable readApiTable(String t, String label, TableKind kind, RowSinks.ApiCallSink sink)
+                throws SQLException {
             if (!schema.has(t)) {
                 return ApiCallTable.empty(false);
             }
+            if (sink != null) {
+                readApi(t, label, sink, -1);
+                return ApiCallTable.empty(true);
+            }
+            if (!options.loads(kind)) {
+                return ApiCallTable.empty(true);
+            }
             int n = count(t);
             ApiCallTable.Builder b = new ApiCallTable.Builder(true, n);
+            readApi(t, label, b, n);
+            return b.build();
+        }
+
+        private void readApi(String t, String label, RowSinks.ApiCallSink b, long n) throws SQLException {
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "globalTid", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "nameId", NULL_LONG) + ", "
                     + schema.colOr(t, "eventClass", "0") + ", " + schema.colOr(t, "returnValue", "0") + ", "
                     + schema.colOr(t, "nestingLevel", "0") + " FROM " + t + " ORDER BY rowid";
             long negative = 0;
+            long rows = 0;
             progress.begin(label, n);
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
@@ -504,25 +557,23 @@ public final class NsysSqliteImporter {
                     if (e < s) {
                         negative++;
                     }
-                    int i = b.add(s, e, rs.getLong(3), rs.getInt(4), str(rs.getLong(5)), rs.getInt(6), rs.getInt(7),
+                    b.call(s, e, rs.getLong(3), rs.getInt(4), str(rs.getLong(5)), rs.getInt(6), rs.getInt(7),
                             rs.getInt(8));
-                    if ((i & (PROGRESS_EVERY - 1)) == 0) {
-                        progress.advance(i);
+                    if ((++rows & (PROGRESS_EVERY - 1)) == 0) {
+                        progress.advance(rows);
                     }
                 }
             }
             progress.end();
             issue(t.equals("OSRT_API") ? "osrt.negative_duration" : "cuda_api.negative_duration", Severity.WARNING,
                     negative, t + ": rows with end < start (kept)");
-            return b.build();
         }
 
-        private NvtxTable readNvtx() throws SQLException {
+        private void readNvtx(RowSinks.NvtxSink b) throws SQLException {
             String t = "NVTX_EVENTS";
             if (!schema.has(t)) {
-                return NvtxTable.empty(false);
+                return;
             }
-            NvtxTable.Builder b = new NvtxTable.Builder(true, count(t));
             // Domain names: type-75 rows, keyed by (process, domainId).
             Map<Long, String> domainNames = new HashMap<>();
             boolean hasDomain = schema.has(t, "domainId");
@@ -584,7 +635,7 @@ public final class NsysSqliteImporter {
                             unnamedDomainIds.add(domainId);
                         }
                     }
-                    b.add(s, e, type, textId, domainId, domainNameId, gtid, rs.getLong(8));
+                    b.nvtx(s, e, type, textId, domainId, domainNameId, gtid, rs.getLong(8));
                 }
             }
             issue("nvtx.null_end", Severity.WARNING, nullEnd,
@@ -592,7 +643,6 @@ public final class NsysSqliteImporter {
             issue("nvtx.negative_duration", Severity.WARNING, negative, t + ": ranges with end < start (kept)");
             issue("nvtx.unnamed_domain", Severity.INFO, unnamedDomain, t + ": ranges in domain(s) " + unnamedDomainIds
                     + " whose domain-create event is not in the file; shown as ':<text>' without a domain name");
-            return b.build();
         }
 
         private static long domainKey(long globalTid, long domainId) {
