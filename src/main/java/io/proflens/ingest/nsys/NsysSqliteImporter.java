@@ -99,11 +99,7 @@ public final class NsysSqliteImporter {
                 + "?mode=ro&immutable=1";
         Properties props = new Properties();
         props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-        try (Connection c = DriverManager.getConnection(url, props)) {
-            try (Statement st = c.createStatement()) {
-                st.execute("PRAGMA cache_size=-65536");
-                st.execute("PRAGMA temp_store=MEMORY");
-            }
+        try (Connection c = open(url, props)) {
             NsysSchema schema;
             try {
                 schema = new NsysSchema(c);
@@ -116,10 +112,25 @@ public final class NsysSqliteImporter {
                 throw new ImportException(file, "SQLite database without Nsight Systems tables (no StringIds, "
                         + "CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS or OSRT_API); export it with 'nsys export --type sqlite'");
             }
-            return new Reader(file, c, schema, options, progress, sinks).read();
+            return new Reader(file, c, () -> open(url, props), schema, options, progress, sinks).read();
         } catch (SQLException e) {
             throw new ImportException(file, "cannot read SQLite export (" + oneLine(e) + ")", e);
         }
+    }
+
+    /** Opens one more read-only, immutable connection with the reader's settings. */
+    @FunctionalInterface
+    private interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    private static Connection open(String url, Properties props) throws SQLException {
+        Connection c = DriverManager.getConnection(url, props);
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA cache_size=-65536");
+            st.execute("PRAGMA temp_store=MEMORY");
+        }
+        return c;
     }
 
     private static String oneLine(Throwable e) {
@@ -164,6 +175,7 @@ public final class NsysSqliteImporter {
     private static final class Reader {
         private final Path file;
         private final Connection c;
+        private final ConnectionSource connections;
         private final NsysSchema schema;
         private final ImportOptions options;
         private final ProgressListener progress;
@@ -176,9 +188,10 @@ public final class NsysSqliteImporter {
         private Map<Long, Integer> sparseStrings; // sparse case
         private final Map<Long, Integer> missingStrings = new HashMap<>();
 
-        Reader(Path file, Connection c, NsysSchema schema, ImportOptions options, ProgressListener progress,
+        Reader(Path file, Connection c, ConnectionSource connections, NsysSchema schema, ImportOptions options, ProgressListener progress,
                RowSinks sinks) {
             this.sinks = sinks;
+            this.connections = connections;
             this.file = file;
             this.c = c;
             this.schema = schema;
@@ -189,46 +202,102 @@ public final class NsysSqliteImporter {
         Trace read() throws SQLException, ImportException {
             Map<String, String> meta = readMetadata();
             readStrings();
+            // Each event table is read by its own task on its own read-only connection; with 2+ cores the big
+            // tables (kernels, runtime, NVTX) are scanned concurrently. Tasks share only synchronized state
+            // (string interning, issue counts); each table has its own builder or sink.
             String kt = "CUPTI_ACTIVITY_KIND_KERNEL";
-            KernelTable kernels = KernelTable.empty(schema.has(kt));
-            if (sinks.kernels() != null) {
-                readKernels(sinks.kernels(), false);
-            } else if (options.loads(TableKind.KERNEL) && schema.has(kt)) {
-                KernelTable.Builder b = new KernelTable.Builder(true, options.launchConfig(), count(kt));
-                readKernels(b, options.launchConfig());
-                kernels = b.build();
-            }
             String mt = "CUPTI_ACTIVITY_KIND_MEMCPY";
-            MemcpyTable memcpys = MemcpyTable.empty(schema.has(mt));
-            if (sinks.memcpys() != null) {
-                readMemcpys(sinks.memcpys());
-            } else if (options.loads(TableKind.MEMCPY) && schema.has(mt)) {
-                MemcpyTable.Builder b = new MemcpyTable.Builder(true, count(mt));
-                readMemcpys(b);
-                memcpys = b.build();
-            }
             String st = "CUPTI_ACTIVITY_KIND_MEMSET";
-            MemsetTable memsets = MemsetTable.empty(schema.has(st));
-            if (sinks.memsets() != null) {
-                readMemsets(sinks.memsets());
-            } else if (options.loads(TableKind.MEMSET) && schema.has(st)) {
-                MemsetTable.Builder b = new MemsetTable.Builder(true, count(st));
-                readMemsets(b);
-                memsets = b.build();
-            }
-            ApiCallTable api = readApiTable("CUPTI_ACTIVITY_KIND_RUNTIME", "CUDA API", TableKind.CUDA_API, sinks.cudaApi());
-            SyncTable syncs = options.loads(TableKind.SYNC) ? readSyncs()
-                    : SyncTable.empty(schema.has("CUPTI_ACTIVITY_KIND_SYNCHRONIZATION"));
+            String rt = "CUPTI_ACTIVITY_KIND_RUNTIME";
+            String yt = "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION";
             String nt = "NVTX_EVENTS";
-            NvtxTable nvtx = NvtxTable.empty(schema.has(nt));
-            if (sinks.nvtx() != null) {
-                readNvtx(sinks.nvtx());
-            } else if (options.loads(TableKind.NVTX) && schema.has(nt)) {
-                NvtxTable.Builder b = new NvtxTable.Builder(true, count(nt));
-                readNvtx(b);
-                nvtx = b.build();
+            String ot = "OSRT_API";
+            Object[] out = new Object[7];
+            out[0] = KernelTable.empty(schema.has(kt));
+            out[1] = MemcpyTable.empty(schema.has(mt));
+            out[2] = MemsetTable.empty(schema.has(st));
+            out[3] = ApiCallTable.empty(schema.has(rt));
+            out[4] = SyncTable.empty(schema.has(yt));
+            out[5] = NvtxTable.empty(schema.has(nt));
+            out[6] = ApiCallTable.empty(schema.has(ot));
+            List<TableTask> tasks = new ArrayList<>();
+            if (schema.has(kt) && (sinks.kernels() != null || options.loads(TableKind.KERNEL))) {
+                tasks.add(new TableTask(kt, "kernels", (tc, n, pl) -> {
+                    if (sinks.kernels() != null) {
+                        readKernels(tc, sinks.kernels(), false, n, pl);
+                    } else {
+                        KernelTable.Builder b = new KernelTable.Builder(true, options.launchConfig(), (int) n);
+                        readKernels(tc, b, options.launchConfig(), n, pl);
+                        out[0] = b.build();
+                    }
+                }));
             }
-            ApiCallTable osrt = readApiTable("OSRT_API", "OS runtime", TableKind.OSRT, sinks.osRuntime());
+            if (schema.has(mt) && (sinks.memcpys() != null || options.loads(TableKind.MEMCPY))) {
+                tasks.add(new TableTask(mt, "memcpy", (tc, n, pl) -> {
+                    if (sinks.memcpys() != null) {
+                        readMemcpys(tc, sinks.memcpys());
+                    } else {
+                        MemcpyTable.Builder b = new MemcpyTable.Builder(true, (int) n);
+                        readMemcpys(tc, b);
+                        out[1] = b.build();
+                    }
+                }));
+            }
+            if (schema.has(st) && (sinks.memsets() != null || options.loads(TableKind.MEMSET))) {
+                tasks.add(new TableTask(st, "memset", (tc, n, pl) -> {
+                    if (sinks.memsets() != null) {
+                        readMemsets(tc, sinks.memsets());
+                    } else {
+                        MemsetTable.Builder b = new MemsetTable.Builder(true, (int) n);
+                        readMemsets(tc, b);
+                        out[2] = b.build();
+                    }
+                }));
+            }
+            if (schema.has(rt) && (sinks.cudaApi() != null || options.loads(TableKind.CUDA_API))) {
+                tasks.add(new TableTask(rt, "CUDA API", (tc, n, pl) -> {
+                    if (sinks.cudaApi() != null) {
+                        readApi(tc, rt, sinks.cudaApi(), n, pl);
+                    } else {
+                        ApiCallTable.Builder b = new ApiCallTable.Builder(true, (int) n);
+                        readApi(tc, rt, b, n, pl);
+                        out[3] = b.build();
+                    }
+                }));
+            }
+            if (schema.has(yt) && options.loads(TableKind.SYNC)) {
+                tasks.add(new TableTask(yt, "sync", (tc, n, pl) -> out[4] = readSyncs(tc, (int) n)));
+            }
+            if (schema.has(nt) && (sinks.nvtx() != null || options.loads(TableKind.NVTX))) {
+                tasks.add(new TableTask(nt, "NVTX", (tc, n, pl) -> {
+                    if (sinks.nvtx() != null) {
+                        readNvtx(tc, sinks.nvtx(), n, pl);
+                    } else {
+                        NvtxTable.Builder b = new NvtxTable.Builder(true, (int) n);
+                        readNvtx(tc, b, n, pl);
+                        out[5] = b.build();
+                    }
+                }));
+            }
+            if (schema.has(ot) && (sinks.osRuntime() != null || options.loads(TableKind.OSRT))) {
+                tasks.add(new TableTask(ot, "OS runtime", (tc, n, pl) -> {
+                    if (sinks.osRuntime() != null) {
+                        readApi(tc, ot, sinks.osRuntime(), n, pl);
+                    } else {
+                        ApiCallTable.Builder b = new ApiCallTable.Builder(true, (int) n);
+                        readApi(tc, ot, b, n, pl);
+                        out[6] = b.build();
+                    }
+                }));
+            }
+            runTasks(tasks);
+            KernelTable kernels = (KernelTable) out[0];
+            MemcpyTable memcpys = (MemcpyTable) out[1];
+            MemsetTable memsets = (MemsetTable) out[2];
+            ApiCallTable api = (ApiCallTable) out[3];
+            SyncTable syncs = (SyncTable) out[4];
+            NvtxTable nvtx = (NvtxTable) out[5];
+            ApiCallTable osrt = (ApiCallTable) out[6];
             Map<Long, ThreadInfo> threads = readThreads();
             Map<Long, ProcessInfo> processes = readProcesses(threads, kernels, api);
             List<GpuDevice> devices = readDevices();
@@ -277,7 +346,87 @@ public final class NsysSqliteImporter {
                     devices, issues, links);
         }
 
-        private void issue(String code, Severity sev, long n, String text) {
+        /** Reads one table on its own connection: (connection, row count, progress) → side effects. */
+        @FunctionalInterface
+        private interface TableBody {
+            void read(Connection tc, long rows, ProgressListener pl) throws SQLException;
+        }
+
+        private final class TableTask {
+            final String table;
+            final String label;
+            final TableBody body;
+            long rows;
+
+            TableTask(String table, String label, TableBody body) {
+                this.table = table;
+                this.label = label;
+                this.body = body;
+            }
+        }
+
+        /**
+         * Counts rows (for presizing), then runs the tasks largest first on up to {@code availableProcessors}
+         * threads; only the largest table reports progress (bars from parallel tasks would interleave).
+         */
+        private void runTasks(List<TableTask> tasks) throws SQLException, ImportException {
+            for (TableTask t : tasks) {
+                t.rows = count(c, t.table);
+            }
+            tasks.sort((a, b) -> Long.compare(b.rows, a.rows));
+            int threads = Math.max(1, Math.min(tasks.size(), Runtime.getRuntime().availableProcessors()));
+            if (threads <= 1) {
+                for (TableTask t : tasks) {
+                    t.body.read(c, t.rows, t == tasks.get(0) ? progress : ProgressListener.NONE);
+                }
+                return;
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread th = new Thread(r, "proflens-import");
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (TableTask t : tasks) {
+                    ProgressListener pl = t == tasks.get(0) ? progress : ProgressListener.NONE;
+                    futures.add(pool.submit(() -> {
+                        try (Connection tc = connections.open()) {
+                            t.body.read(tc, t.rows, pl);
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof SQLException) {
+                            throw (SQLException) cause;
+                        }
+                        if (cause instanceof RuntimeException) {
+                            throw (RuntimeException) cause;
+                        }
+                        if (cause instanceof Error) {
+                            throw (Error) cause;
+                        }
+                        throw new SQLException(cause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ImportException(file, "interrupted while reading", e);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private synchronized int intern(String value) {
+            return strings.intern(value);
+        }
+
+        private synchronized void issue(String code, Severity sev, long n, String text) {
             if (n <= 0) {
                 return;
             }
@@ -372,11 +521,13 @@ public final class NsysSqliteImporter {
                     return v;
                 }
             }
-            missingStrings.merge(nsysId, 1, Integer::sum);
-            return strings.intern("[missing string " + nsysId + "]");
+            synchronized (this) {
+                missingStrings.merge(nsysId, 1, Integer::sum);
+                return strings.intern("[missing string " + nsysId + "]");
+            }
         }
 
-        private int count(String table) throws SQLException {
+        private int count(Connection c, String table) throws SQLException {
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
@@ -390,12 +541,9 @@ public final class NsysSqliteImporter {
 
         private static final String NULL_LONG = String.valueOf(Long.MIN_VALUE);
 
-        private void readKernels(RowSinks.KernelSink b, boolean lc) throws SQLException {
+        private void readKernels(Connection c, RowSinks.KernelSink b, boolean lc, long n, ProgressListener progress)
+                throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_KERNEL";
-            if (!schema.has(t)) {
-                return;
-            }
-            long n = b instanceof KernelTable.Builder ? ((KernelTable.Builder) b).capacityHint() : -1;
             KernelTable.Builder store = lc && b instanceof KernelTable.Builder ? (KernelTable.Builder) b : null;
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "deviceId", "0") + ", "
                     + schema.colOr(t, "contextId", "0") + ", " + schema.colOr(t, "streamId", "0") + ", "
@@ -444,7 +592,7 @@ public final class NsysSqliteImporter {
             issue("kernel.null_end", Severity.WARNING, nullEnd, t + ": rows without end");
         }
 
-        private void readMemcpys(RowSinks.MemcpySink b) throws SQLException {
+        private void readMemcpys(Connection c, RowSinks.MemcpySink b) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_MEMCPY";
             if (!schema.has(t)) {
                 return;
@@ -480,7 +628,7 @@ public final class NsysSqliteImporter {
                     t + ": copyKind/srcKind/dstKind values outside the known enums (rows dropped by the memcpy summaries, as nsys's inner join drops them)");
         }
 
-        private void readMemsets(RowSinks.MemsetSink b) throws SQLException {
+        private void readMemsets(Connection c, RowSinks.MemsetSink b) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_MEMSET";
             if (!schema.has(t)) {
                 return;
@@ -505,12 +653,9 @@ public final class NsysSqliteImporter {
             issue("memset.negative_duration", Severity.WARNING, negative, t + ": rows with end < start (kept)");
         }
 
-        private SyncTable readSyncs() throws SQLException {
+        private SyncTable readSyncs(Connection c, int n) throws SQLException {
             String t = "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION";
-            if (!schema.has(t)) {
-                return SyncTable.empty(false);
-            }
-            SyncTable.Builder b = new SyncTable.Builder(true, count(t));
+            SyncTable.Builder b = new SyncTable.Builder(true, n);
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "deviceId", "0") + ", "
                     + schema.colOr(t, "contextId", "0") + ", " + schema.colOr(t, "streamId", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "globalPid", "0") + ", "
@@ -524,25 +669,9 @@ public final class NsysSqliteImporter {
             return b.build();
         }
 
-        private ApiCallTable readApiTable(String t, String label, TableKind kind, RowSinks.ApiCallSink sink)
+        private void readApi(Connection c, String t, RowSinks.ApiCallSink b, long n, ProgressListener progress)
                 throws SQLException {
-            if (!schema.has(t)) {
-                return ApiCallTable.empty(false);
-            }
-            if (sink != null) {
-                readApi(t, label, sink, -1);
-                return ApiCallTable.empty(true);
-            }
-            if (!options.loads(kind)) {
-                return ApiCallTable.empty(true);
-            }
-            int n = count(t);
-            ApiCallTable.Builder b = new ApiCallTable.Builder(true, n);
-            readApi(t, label, b, n);
-            return b.build();
-        }
-
-        private void readApi(String t, String label, RowSinks.ApiCallSink b, long n) throws SQLException {
+            String label = t.equals("OSRT_API") ? "OS runtime" : "CUDA API";
             String sql = "SELECT start, coalesce(end, start), " + schema.colOr(t, "globalTid", "0") + ", "
                     + schema.colOr(t, "correlationId", "0") + ", " + schema.colOr(t, "nameId", NULL_LONG) + ", "
                     + schema.colOr(t, "eventClass", "0") + ", " + schema.colOr(t, "returnValue", "0") + ", "
@@ -569,7 +698,7 @@ public final class NsysSqliteImporter {
                     negative, t + ": rows with end < start (kept)");
         }
 
-        private void readNvtx(RowSinks.NvtxSink b) throws SQLException {
+        private void readNvtx(Connection c, RowSinks.NvtxSink b, long n, ProgressListener progress) throws SQLException {
             String t = "NVTX_EVENTS";
             if (!schema.has(t)) {
                 return;
@@ -609,7 +738,7 @@ public final class NsysSqliteImporter {
                     String text = rs.getString(4);
                     int textId;
                     if (text != null) {
-                        textId = strings.intern(text);
+                        textId = intern(text);
                     } else {
                         textId = str(rs.getLong(5));
                     }
@@ -629,7 +758,7 @@ public final class NsysSqliteImporter {
                     if (domainId != 0) {
                         String dn = domainNames.get(domainKey(gtid, domainId));
                         if (dn != null) {
-                            domainNameId = strings.intern(dn);
+                            domainNameId = intern(dn);
                         } else if (range) {
                             unnamedDomain++;
                             unnamedDomainIds.add(domainId);
