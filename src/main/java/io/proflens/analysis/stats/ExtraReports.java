@@ -8,6 +8,16 @@ final class ExtraReports {
     }
 
     static List<StatsReport> all() {
-        return List.of();
+        return List.of(
+                new CudaGpuSumReport(),
+                new CudaApiGpuSumReport(),
+                new CudaKernExecSumReport(),
+                new CudaKernExecTraceReport(),
+                new CudaGpuTraceReport(),
+                new CudaApiTraceReport(),
+                new NvtxPushPopTraceReport(),
+                new NvtxGpuProjSumReport(),
+                new NvtxGpuProjTraceReport(),
+                new NvtxKernSumReport());
     }
 }
