@@ -73,12 +73,7 @@ public final class ApiSumReport implements StreamableReport {
             public ResultTable finish(Trace trace) {
                 SummaryStats[] stats = g.finish();
                 long grand = SummaryRows.grandTotal(stats);
-                List<Integer> groups = new ArrayList<>();
-                for (int id = 0; id < stats.length; id++) {
-                    if (stats[id] != null) {
-                        groups.add(id);
-                    }
-                }
+                List<Integer> groups = SummaryRows.nonEmptyGroups(stats);
                 groups.sort((a, b) -> {
                     int c = Long.compare(stats[b].total(), stats[a].total());
                     return c != 0 ? c : Integer.compare(a, b);

@@ -52,12 +52,7 @@ public final class CudaGpuKernSumReport implements StreamableReport {
             public ResultTable finish(Trace trace) {
                 SummaryStats[] stats = g.finish();
                 long grand = SummaryRows.grandTotal(stats);
-                List<Integer> groups = new ArrayList<>();
-                for (int id = 0; id < stats.length; id++) {
-                    if (stats[id] != null) {
-                        groups.add(id);
-                    }
-                }
+                List<Integer> groups = SummaryRows.nonEmptyGroups(stats);
                 groups.sort((a, b) -> {
                     int c = Long.compare(stats[b].total(), stats[a].total());
                     if (c != 0) {

@@ -52,6 +52,17 @@ public final class SummaryRows {
         return r;
     }
 
+    /** @return ids of the groups that have statistics, ascending. */
+    public static List<Integer> nonEmptyGroups(SummaryStats[] stats) {
+        List<Integer> groups = new ArrayList<>();
+        for (int id = 0; id < stats.length; id++) {
+            if (stats[id] != null) {
+                groups.add(id);
+            }
+        }
+        return groups;
+    }
+
     /** @return the sum of totals over the non-null groups. */
     public static long grandTotal(SummaryStats[] stats) {
         long t = 0;
