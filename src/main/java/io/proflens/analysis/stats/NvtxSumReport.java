@@ -61,7 +61,7 @@ public final class NvtxSumReport implements StreamableReport {
         boolean all = f.isNone();
         GroupedStats g = new GroupedStats(1024, 0);
         LongIntHashMap rawGroups = new LongIntHashMap(1024);
-        Map<Long, Integer> domainIdx = new HashMap<>();
+        LongIntHashMap domainIdx = new LongIntHashMap(16);
         // per raw group: text id, domain name id, domain id, style (1 push/pop)
         int[][] keys = {new int[64], new int[64], new int[64], new int[64]};
         int[] rawCount = {0};
@@ -75,10 +75,10 @@ public final class NvtxSumReport implements StreamableReport {
                 return -1;
             }
             long dk = ((long) domainNameId << 32) ^ (domainId & 0xFFFFFFFFL);
-            Integer di = domainIdx.get(dk);
-            if (di == null) {
+            int di = domainIdx.get(dk);
+            if (di < 0) {
                 di = domainIdx.size();
-                domainIdx.put(dk, di);
+                domainIdx.putIfAbsent(dk, di);
             }
             long key = ((long) (textId + 1) << 24) ^ ((long) di << 1) ^ (pp ? 1 : 0);
             int raw = rawGroups.get(key);
