@@ -54,9 +54,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--timeunit", description = "nsec (default), usec, msec, seconds.")
     String timeunit = "nsec";
 
+    @Option(names = "--nvtx-keep-op-ids", description = "Keep PyTorch emit_nvtx op ids in NVTX range names (one row per call, as nsys prints).")
+    boolean keepOpIds;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+
+    private static boolean hasOpIds(Trace trace) {
+        io.proflens.model.NvtxTable t = trace.nvtx();
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < t.size(); i++) {
+            int id = t.textId(i);
+            if (id >= 0 && !seen.get(id)) {
+                seen.set(id);
+                if (NamingPolicy.hasOpIds(trace.string(id))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     @Override
     public Integer call() {
@@ -93,7 +111,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             new CaptureSummary(CaptureInfo.of(trace)).render(out, md);
             TableRenderer renderer = fmt.renderer(unit);
             StatsReportRegistry registry = new StatsReportRegistry();
-            NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata());
+            // One row per operator rather than per call: emit_nvtx names carry per-call ids (nsys keeps them).
+            boolean strip = !keepOpIds && hasOpIds(trace);
+            NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(strip);
             for (String name : StatsReportRegistry.DEFAULT_SET) {
                 StatsReport r = registry.get(name);
                 out.println();
@@ -107,6 +127,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 ResultTable t = r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming));
                 ResultTable shown = all ? t : t.head(top);
                 out.println(md ? "## " + heading + "\n" : " ** " + heading + ":\n");
+                if (strip && r.needs(List.of()).contains(io.proflens.model.TableKind.NVTX)) {
+                    out.println((md ? "" : " ") + "(PyTorch ', seq = N' / ', op_id = N' call ids stripped from range names; "
+                            + "--nvtx-keep-op-ids or 'proflens stats' for nsys's per-call rows)\n");
+                }
                 if (t.size() == 0) {
                     out.println("Report was successfully run, but no data was returned.");
                     continue;

@@ -70,6 +70,10 @@ public final class StatsCommand implements Callable<Integer> {
             description = "Keep rows overlapping the INDEX-th (1-based, default first) NVTX range RANGE, on its thread (push/pop) or process (start/end).")
     String filterNvtx;
 
+    @Option(names = "--nvtx-strip-op-ids",
+            description = "Not nsys behaviour: strip PyTorch emit_nvtx ', seq = N' and ', op_id = N' from NVTX range names so one operator is one row.")
+    boolean stripOpIds;
+
     @Option(names = {"-q", "--quiet"}, description = "Only errors and warnings on stderr; no progress.")
     boolean quiet;
 
@@ -131,7 +135,7 @@ public final class StatsCommand implements Callable<Integer> {
             List<StatsContext> ctxs = new ArrayList<>();
             for (Request r : requests) {
                 reps.add((StreamableReport) r.report());
-                ctxs.add(new StatsContext(r.args(), filter, null));
+                ctxs.add(new StatsContext(r.args(), filter, null, stripOpIds));
             }
             StreamingStats ss = new StreamingStats(reps, ctxs);
             trace = InputOptions.read(file, new ImportOptions(EnumSet.noneOf(TableKind.class), false, false), quiet,
@@ -142,7 +146,7 @@ public final class StatsCommand implements Callable<Integer> {
             filter = TraceFilters.build(trace, filterTime, filterNvtx);
         }
         reportIssues(trace, err, quiet);
-        NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata());
+        NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(stripOpIds);
         boolean first = true;
         for (int i = 0; i < requests.size(); i++) {
             Request rq = requests.get(i);

@@ -104,6 +104,22 @@ class CliTest {
     }
 
     @Test
+    void nvtxOpIdStrippingMergesPerCallRowsAndKeepsTotals() {
+        String f = TestData.nsys("nsysai-fastvideo-train-h100x2-before/mfu_2gpu_before.sqlite").toString();
+        Run raw = run("stats", "-q", "-r", "nvtx_sum", "-f", "csv", f);
+        Run stripped = run("stats", "-q", "-r", "nvtx_sum", "-f", "csv", "--nvtx-strip-op-ids", f);
+        assertThat(raw.out().lines().count()).isEqualTo(18_500L); // nsys: one row per emit_nvtx call
+        assertThat(stripped.out().lines().count()).isBetween(2L, 200L);
+        assertThat(stripped.out()).contains(",PushPop,:aten::copy_\n").doesNotContain("op_id");
+        assertThat(sumOfColumn(stripped.out(), 1)).isEqualTo(sumOfColumn(raw.out(), 1));
+        assertThat(sumOfColumn(stripped.out(), 2)).isEqualTo(sumOfColumn(raw.out(), 2));
+    }
+
+    private static long sumOfColumn(String csv, int col) {
+        return csv.lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[col])).sum();
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }

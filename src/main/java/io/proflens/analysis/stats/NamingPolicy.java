@@ -14,13 +14,35 @@ import io.proflens.model.TraceMetadata;
  * </ul>
  * The switch-over versions are inferred from public output (the exact release is not documented).
  *
+ * <p>Optionally (not nsys behaviour, off by default) the per-call ids that PyTorch's {@code emit_nvtx} writes
+ * into range names ({@code aten::mul, seq = 12, op_id = 991065}) are stripped, so that the ranges of one
+ * operator form one row instead of one row per call (nsys-reference.md §7.8).
+ *
  * @param longMemcpyLabels      use "Host-to-Device" style labels
  * @param colonForDefaultDomain prefix default-domain NVTX names with ':'
+ * @param stripOpIds            remove {@code , seq = N} and {@code , op_id = N} from NVTX range names
  */
-public record NamingPolicy(boolean longMemcpyLabels, boolean colonForDefaultDomain) {
-    /** @return the policy for the nsys version that wrote the trace. */
+public record NamingPolicy(boolean longMemcpyLabels, boolean colonForDefaultDomain, boolean stripOpIds) {
+    private static final java.util.regex.Pattern OP_IDS = java.util.regex.Pattern.compile(",\\s*(?:seq|op_id)\\s*=\\s*\\d+");
+
+    /** nsys naming without op-id stripping. */
+    public NamingPolicy(boolean longMemcpyLabels, boolean colonForDefaultDomain) {
+        this(longMemcpyLabels, colonForDefaultDomain, false);
+    }
+
+    /** @return the policy for the nsys version that wrote the trace (no op-id stripping). */
     public static NamingPolicy forMetadata(TraceMetadata md) {
-        return new NamingPolicy(md.compareVersion("2024.1") >= 0, md.compareVersion("2024.6") >= 0);
+        return new NamingPolicy(md.compareVersion("2024.1") >= 0, md.compareVersion("2024.6") >= 0, false);
+    }
+
+    /** @return this policy with op-id stripping set as given. */
+    public NamingPolicy withStripOpIds(boolean strip) {
+        return new NamingPolicy(longMemcpyLabels, colonForDefaultDomain, strip);
+    }
+
+    /** @return whether {@code text} carries PyTorch {@code emit_nvtx} call ids that {@link #stripOpIds} removes. */
+    public static boolean hasOpIds(String text) {
+        return text != null && OP_IDS.matcher(text).find();
     }
 
     /** @return {@code [CUDA memcpy <label>]} for a copy kind id; {@code null} for an unknown id (nsys drops those rows). */
@@ -46,6 +68,9 @@ public record NamingPolicy(boolean longMemcpyLabels, boolean colonForDefaultDoma
      */
     public String nvtxName(String domainName, int domainId, String text) {
         String t = text == null ? "" : text;
+        if (stripOpIds) {
+            t = OP_IDS.matcher(t).replaceAll("");
+        }
         if (domainName != null) {
             return domainName + ":" + t;
         }

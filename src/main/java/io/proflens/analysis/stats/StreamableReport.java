@@ -57,6 +57,7 @@ public interface StreamableReport extends StatsReport {
 
     /** @return the naming to use for {@code trace}. */
     static NamingPolicy naming(StatsContext ctx, Trace trace) {
-        return ctx.naming() != null ? ctx.naming() : NamingPolicy.forMetadata(trace.metadata());
+        return ctx.naming() != null ? ctx.naming()
+                : NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(ctx.stripNvtxOpIds());
     }
 }
