@@ -5,6 +5,7 @@ import io.proflens.model.GpuDevice;
 import io.proflens.model.ImportIssue;
 import io.proflens.model.IntervalTable;
 import io.proflens.model.ProcessInfo;
+import io.proflens.model.RowSinks;
 import io.proflens.model.Trace;
 import io.proflens.model.TraceMetadata;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.TreeSet;
  * What a capture contains, for the header of {@code proflens analyze}: producer and version, the event span,
  * processes and threads that have events (and how many the capture lists), GPUs with names and whether
  * they ran work, row counts per table ({@code -1} when the source has no such table), import issues.
+ * Computed by a {@link Collector} that consumes rows, so it works on a stored trace ({@link #of}) and while
+ * a large one is streamed.
  *
  * @param metadata          producer metadata
  * @param spanStartNs       first event start, ns ({@code null} without events)
@@ -35,56 +38,146 @@ public record CaptureInfo(TraceMetadata metadata, Long spanStartNs, Long spanEnd
                           List<GpuDevice> devices, List<Integer> activeDeviceIds, Map<String, Integer> rowCounts,
                           List<ImportIssue> issues) {
 
-    /** Computes the summary; one pass over each table. */
+    /** Computes the summary of a stored trace: its rows replayed into a {@link Collector}. */
     public static CaptureInfo of(Trace t) {
-        long[] span = t.spanNs();
-        TreeSet<Long> pids = new TreeSet<>();
-        TreeSet<Long> tids = new TreeSet<>();
-        TreeSet<Integer> devs = new TreeSet<>();
-        for (int i = 0; i < t.kernels().size(); i++) {
-            pids.add(t.kernels().globalPid(i));
-            devs.add(t.kernels().deviceId(i));
+        Collector c = new Collector();
+        RowSinks s = c.sinks();
+        t.kernels().replay(s.kernels());
+        t.memcpys().replay(s.memcpys());
+        t.memsets().replay(s.memsets());
+        t.cudaApi().replay(s.cudaApi());
+        t.nvtx().replay(s.nvtx());
+        t.osRuntime().replay(s.osRuntime());
+        for (int i = 0; i < t.syncs().size(); i++) {
+            c.sync(t.syncs().startNs(i), t.syncs().endNs(i), t.syncs().globalPid(i), t.syncs().deviceId(i));
         }
-        for (int i = 0; i < t.memcpys().size(); i++) {
-            pids.add(t.memcpys().globalPid(i));
-            devs.add(t.memcpys().deviceId(i));
-        }
-        for (int i = 0; i < t.memsets().size(); i++) {
-            pids.add(t.memsets().globalPid(i));
-            devs.add(t.memsets().deviceId(i));
-        }
-        for (int i = 0; i < t.cudaApi().size(); i++) {
-            tids.add(t.cudaApi().globalTid(i));
-        }
-        for (int i = 0; i < t.nvtx().size(); i++) {
-            tids.add(t.nvtx().globalTid(i));
-        }
-        for (int i = 0; i < t.osRuntime().size(); i++) {
-            tids.add(t.osRuntime().globalTid(i));
-        }
-        for (Long tid : tids) {
-            pids.add(GlobalIds.processOf(tid));
-        }
-        List<ProcessInfo> procs = new ArrayList<>();
-        for (Long p : pids) {
-            ProcessInfo pi = t.processes().get(p);
-            procs.add(pi != null ? pi : new ProcessInfo(p, GlobalIds.pid(p), null));
-        }
-        procs.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
-        Map<String, Integer> rows = new LinkedHashMap<>();
-        put(rows, "kernels", t.kernels());
-        put(rows, "memcpy", t.memcpys());
-        put(rows, "memset", t.memsets());
-        put(rows, "CUDA API", t.cudaApi());
-        put(rows, "sync", t.syncs());
-        put(rows, "NVTX", t.nvtx());
-        put(rows, "OS runtime", t.osRuntime());
-        return new CaptureInfo(t.metadata(), span == null ? null : span[0], span == null ? null : span[1],
-                t.processes().size(), List.copyOf(procs), t.threads().size(), tids.size(), t.devices(),
-                List.copyOf(devs), rows, t.issues());
+        return c.finish(t);
     }
 
-    private static void put(Map<String, Integer> rows, String label, IntervalTable table) {
-        rows.put(label, table.present() ? table.size() : -1);
+    /**
+     * Consumes the rows of every table (span, active processes, threads and devices, row counts). Each
+     * table has its own state, so a reader may feed different tables from different threads; one table's
+     * rows must come from one thread.
+     */
+    public static final class Collector {
+        /** Per-table accumulation. */
+        private static final class TableState {
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            long rows;
+            final TreeSet<Long> ids = new TreeSet<>();
+            final TreeSet<Integer> devs = new TreeSet<>();
+            long lastId = Long.MIN_VALUE;
+            int lastDev = Integer.MIN_VALUE;
+
+            void row(long s, long e, long id, int dev) {
+                rows++;
+                if (s < min) {
+                    min = s;
+                }
+                long end = e == IntervalTable.NO_END ? s : e;
+                if (end > max) {
+                    max = end;
+                }
+                if (id != lastId) {
+                    ids.add(id);
+                    lastId = id;
+                }
+                if (dev != lastDev) {
+                    devs.add(dev);
+                    lastDev = dev;
+                }
+            }
+        }
+
+        private final TableState kernels = new TableState();
+        private final TableState memcpys = new TableState();
+        private final TableState memsets = new TableState();
+        private final TableState api = new TableState();
+        private final TableState nvtx = new TableState();
+        private final TableState osrt = new TableState();
+        private final TableState syncs = new TableState();
+
+        /** @return sinks for every streamable table. */
+        public RowSinks sinks() {
+            return new RowSinks(
+                    (s, e, d, cx, st, corr, pid, dem, sh, man) -> {
+                        kernels.row(s, e, pid, d);
+                        return -1;
+                    },
+                    (s, e, d, cx, st, corr, pid, b, k, src, dst) -> {
+                        memcpys.row(s, e, pid, d);
+                        return -1;
+                    },
+                    (s, e, d, cx, st, corr, pid, b, mk, v) -> {
+                        memsets.row(s, e, pid, d);
+                        return -1;
+                    },
+                    (s, e, tid, corr, name, cls, ret, nest) -> {
+                        api.row(s, e, tid, -1);
+                        return -1;
+                    },
+                    (s, e, type, text, dom, domName, tid, endTid) -> {
+                        nvtx.row(s, e, tid, -1);
+                        return -1;
+                    },
+                    (s, e, tid, corr, name, cls, ret, nest) -> {
+                        osrt.row(s, e, tid, -1);
+                        return -1;
+                    });
+        }
+
+        /** Adds a synchronization row (a table that is stored, never streamed). */
+        public void sync(long s, long e, long globalPid, int device) {
+            syncs.row(s, e, globalPid, Integer.MIN_VALUE);
+        }
+
+        /**
+         * @param t the trace the rows came from (metadata, listed processes/threads/devices, presence of
+         *          tables, import issues)
+         */
+        public CaptureInfo finish(Trace t) {
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (TableState ts : List.of(kernels, memcpys, memsets, api, nvtx, osrt, syncs)) {
+                min = Math.min(min, ts.min);
+                max = Math.max(max, ts.max);
+            }
+            TreeSet<Long> pids = new TreeSet<>();
+            TreeSet<Integer> devs = new TreeSet<>();
+            for (TableState ts : List.of(kernels, memcpys, memsets)) {
+                pids.addAll(ts.ids);
+                devs.addAll(ts.devs);
+            }
+            TreeSet<Long> tids = new TreeSet<>();
+            for (TableState ts : List.of(api, nvtx, osrt)) {
+                tids.addAll(ts.ids);
+            }
+            for (Long tid : tids) {
+                pids.add(GlobalIds.processOf(tid));
+            }
+            List<ProcessInfo> procs = new ArrayList<>();
+            for (Long p : pids) {
+                ProcessInfo pi = t.processes().get(p);
+                procs.add(pi != null ? pi : new ProcessInfo(p, GlobalIds.pid(p), null));
+            }
+            procs.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
+            Map<String, Integer> rows = new LinkedHashMap<>();
+            rows.put("kernels", count(t.kernels(), kernels.rows));
+            rows.put("memcpy", count(t.memcpys(), memcpys.rows));
+            rows.put("memset", count(t.memsets(), memsets.rows));
+            rows.put("CUDA API", count(t.cudaApi(), api.rows));
+            rows.put("sync", count(t.syncs(), syncs.rows));
+            rows.put("NVTX", count(t.nvtx(), nvtx.rows));
+            rows.put("OS runtime", count(t.osRuntime(), osrt.rows));
+            boolean any = min != Long.MAX_VALUE;
+            return new CaptureInfo(t.metadata(), any ? min : null, any ? max : null, t.processes().size(),
+                    List.copyOf(procs), t.threads().size(), tids.size(), t.devices(), List.copyOf(devs), rows,
+                    t.issues());
+        }
+
+        private static int count(IntervalTable table, long rows) {
+            return table.present() ? (int) Math.min(Integer.MAX_VALUE, rows) : -1;
+        }
     }
 }

@@ -6,6 +6,9 @@ import io.proflens.analysis.stats.NamingPolicy;
 import io.proflens.analysis.stats.StatsContext;
 import io.proflens.analysis.stats.StatsReport;
 import io.proflens.analysis.stats.StatsReportRegistry;
+import io.proflens.analysis.stats.StreamableReport;
+import io.proflens.analysis.stats.StreamingStats;
+import io.proflens.model.TableKind;
 import io.proflens.analysis.stats.TraceFilter;
 import io.proflens.demo.DemoProfileWriter;
 import io.proflens.demo.DemoSpec;
@@ -57,9 +60,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--nvtx-keep-op-ids", description = "Keep PyTorch emit_nvtx op ids in NVTX range names (one row per call, as nsys prints).")
     boolean keepOpIds;
 
+    @Option(names = "--stream", description = "Stream the tables (constant memory per row); automatic for files over 1 GiB. "
+            + "Skips the launch-correlation checks, which need stored rows.")
+    boolean stream;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+
+    /** Inputs larger than this are streamed. */
+    static final long STREAM_THRESHOLD_BYTES = 1L << 30;
+
+    /** Streaming: NVTX rows are not stored, so look at every interned string (kernel names never match). */
+    private static boolean anyOpIds(Trace trace) {
+        for (int id = 0; id < trace.strings().size(); id++) {
+            if (NamingPolicy.hasOpIds(trace.string(id))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static boolean hasOpIds(Trace trace) {
         io.proflens.model.NvtxTable t = trace.nvtx();
@@ -106,13 +126,46 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + DemoSpec.defaults().describe() + "). Run 'proflens analyze FILE' on your own nsys export.");
                 err.flush();
             }
-            Trace trace = InputOptions.read(input, ImportOptions.all(), quiet);
             boolean md = fmt.name().equals("markdown");
-            new CaptureSummary(CaptureInfo.of(trace)).render(out, md);
-            TableRenderer renderer = fmt.renderer(unit);
             StatsReportRegistry registry = new StatsReportRegistry();
-            // One row per operator rather than per call: emit_nvtx names carry per-call ids (nsys keeps them).
-            boolean strip = !keepOpIds && hasOpIds(trace);
+            boolean streaming = stream || Files.size(input) > STREAM_THRESHOLD_BYTES;
+            Trace trace;
+            CaptureInfo info;
+            boolean strip;
+            java.util.Map<String, ResultTable> tables = new java.util.HashMap<>();
+            if (streaming) {
+                // Large input: one scan per table feeds the capture summary and every report; nothing stored.
+                CaptureInfo.Collector collector = new CaptureInfo.Collector();
+                List<StreamableReport> reps = new java.util.ArrayList<>();
+                List<StatsContext> ctxs = new java.util.ArrayList<>();
+                for (String name : StatsReportRegistry.DEFAULT_SET) {
+                    reps.add((StreamableReport) registry.get(name));
+                    ctxs.add(new StatsContext(List.of(), TraceFilter.NONE, null, !keepOpIds));
+                }
+                StreamingStats ss = new StreamingStats(reps, ctxs);
+                trace = InputOptions.read(input, new ImportOptions(java.util.EnumSet.of(TableKind.SYNC), false, false),
+                        quiet, StreamingStats.tee(List.of(collector.sinks(), ss.sinks())));
+                for (int i = 0; i < trace.syncs().size(); i++) {
+                    collector.sync(trace.syncs().startNs(i), trace.syncs().endNs(i), trace.syncs().globalPid(i),
+                            trace.syncs().deviceId(i));
+                }
+                info = collector.finish(trace);
+                List<ResultTable> results = ss.finish(trace);
+                for (int i = 0; i < reps.size(); i++) {
+                    tables.put(reps.get(i).name(), results.get(i));
+                }
+                strip = !keepOpIds && anyOpIds(trace);
+            } else {
+                trace = InputOptions.read(input, ImportOptions.all(), quiet);
+                info = CaptureInfo.of(trace);
+                // One row per operator rather than per call: emit_nvtx names carry per-call ids (nsys keeps them).
+                strip = !keepOpIds && hasOpIds(trace);
+            }
+            new CaptureSummary(info).render(out, md);
+            if (streaming) {
+                out.println((md ? "\n" : "  ") + "Streamed (input over 1 GiB or --stream): launch-correlation checks skipped.");
+            }
+            TableRenderer renderer = fmt.renderer(unit);
             NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(strip);
             for (String name : StatsReportRegistry.DEFAULT_SET) {
                 StatsReport r = registry.get(name);
@@ -124,7 +177,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                             : " ** " + heading + ":\n\nSKIPPED: " + input + " " + missing);
                     continue;
                 }
-                ResultTable t = r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming));
+                ResultTable t = streaming ? tables.get(name) : r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming));
                 ResultTable shown = all ? t : t.head(top);
                 out.println(md ? "## " + heading + "\n" : " ** " + heading + ":\n");
                 if (strip && r.needs(List.of()).contains(io.proflens.model.TableKind.NVTX)) {

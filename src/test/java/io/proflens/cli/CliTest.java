@@ -242,6 +242,20 @@ class CliTest {
     }
 
     @Test
+    void analyzeStreamedEqualsStoredApartFromCorrelationChecks() {
+        String f = TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString();
+        Run stored = run("analyze", "--all", f);
+        Run streamed = run("analyze", "--all", "--stream", f);
+        assertThat(streamed.code()).isZero();
+        String a = stored.out().replaceAll("(?s)  Import issues.*?\n\n", "");
+        String b = streamed.out().replaceAll("(?s)  Import issues.*?\n\n", "").replace(
+                "  Streamed (input over 1 GiB or --stream): launch-correlation checks skipped.\n", "");
+        assertThat(b).isEqualTo(a);
+        assertThat(stored.out()).contains("kernel.launch_not_in_capture");
+        assertThat(streamed.out()).contains("launch-correlation checks skipped").doesNotContain("launch_not_in_capture");
+    }
+
+    @Test
     void demoWritesFile() {
         Path p = tmp.resolve("demo.sqlite");
         Run r = run("demo", "-o", p.toString(), "--steps", "2");

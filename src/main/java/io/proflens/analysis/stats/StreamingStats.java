@@ -20,16 +20,24 @@ public final class StreamingStats {
      * @param reports the reports, each with its context (parallel lists)
      */
     public StreamingStats(List<StreamableReport> reports, List<StatsContext> contexts) {
+        List<RowSinks> all = new ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+            StreamableReport.Accumulator acc = reports.get(i).accumulator(contexts.get(i));
+            accumulators.add(acc);
+            all.add(acc.sinks());
+        }
+        sinks = tee(all);
+    }
+
+    /** @return sinks that feed every row to each of {@code parts} (tables without any sink stay {@code null}). */
+    public static RowSinks tee(List<RowSinks> parts) {
         List<RowSinks.KernelSink> k = new ArrayList<>();
         List<RowSinks.MemcpySink> c = new ArrayList<>();
         List<RowSinks.MemsetSink> s = new ArrayList<>();
         List<RowSinks.ApiCallSink> a = new ArrayList<>();
         List<RowSinks.NvtxSink> n = new ArrayList<>();
         List<RowSinks.ApiCallSink> o = new ArrayList<>();
-        for (int i = 0; i < reports.size(); i++) {
-            StreamableReport.Accumulator acc = reports.get(i).accumulator(contexts.get(i));
-            accumulators.add(acc);
-            RowSinks rs = acc.sinks();
+        for (RowSinks rs : parts) {
             addIf(k, rs.kernels());
             addIf(c, rs.memcpys());
             addIf(s, rs.memsets());
@@ -37,7 +45,7 @@ public final class StreamingStats {
             addIf(n, rs.nvtx());
             addIf(o, rs.osRuntime());
         }
-        sinks = new RowSinks(teeKernels(k), teeMemcpys(c), teeMemsets(s), teeApi(a), teeNvtx(n), teeApi(o));
+        return new RowSinks(teeKernels(k), teeMemcpys(c), teeMemsets(s), teeApi(a), teeNvtx(n), teeApi(o));
     }
 
     private static <T> void addIf(List<T> list, T v) {
