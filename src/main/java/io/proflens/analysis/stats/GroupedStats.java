@@ -84,6 +84,15 @@ public final class GroupedStats {
         counts[from] = 0;
     }
 
+    /** Appends all values of {@code other}'s group {@code from} to this object's group {@code to}. */
+    public void mergeFrom(GroupedStats other, int from, int to) {
+        int n = other.count(from);
+        long[] src = other.values[from];
+        for (int i = 0; i < n; i++) {
+            add(to, src[i]);
+        }
+    }
+
     /**
      * @return statistics of {@code group} or {@code null} when it has no values; reorders its values
      */

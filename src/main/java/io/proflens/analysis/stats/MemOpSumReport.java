@@ -56,14 +56,18 @@ public final class MemOpSumReport implements StreamableReport {
     public Accumulator accumulator(StatsContext ctx) {
         TraceFilter f = ctx.filter();
         boolean all = f.isNone();
+        // Copies and sets are separate tables that a reader may stream from two threads at once: each sink
+        // owns its own state. Ties list copy kinds in order of first appearance, then the memsets.
         GroupedStats g = new GroupedStats(MEMSET_GROUP + 1, 0);
+        GroupedStats setValues = new GroupedStats(1, 0);
         int[] firstSeen = new int[MEMSET_GROUP + 1];
-        Arrays.fill(firstSeen, -1);
+        Arrays.fill(firstSeen, Integer.MAX_VALUE);
+        firstSeen[MEMSET_GROUP] = MEMSET_GROUP + 1;
         int[] seen = {0};
         RowSinks.MemcpySink copies = (s, e, dev, cx, st, corr, pid, bytes, kind, src, dst) -> {
             if (all || f.keepProcessRow(s, e, pid)) {
                 int k = kind & 0xFF;
-                if (firstSeen[k] < 0) {
+                if (firstSeen[k] == Integer.MAX_VALUE) {
                     firstSeen[k] = seen[0]++;
                 }
                 g.add(k, bySize ? bytes : e - s);
@@ -72,10 +76,7 @@ public final class MemOpSumReport implements StreamableReport {
         };
         RowSinks.MemsetSink sets = (s, e, dev, cx, st, corr, pid, bytes, memKind, value) -> {
             if (all || f.keepProcessRow(s, e, pid)) {
-                if (firstSeen[MEMSET_GROUP] < 0) {
-                    firstSeen[MEMSET_GROUP] = seen[0]++;
-                }
-                g.add(MEMSET_GROUP, bySize ? bytes : e - s);
+                setValues.add(0, bySize ? bytes : e - s);
             }
             return -1;
         };
@@ -88,6 +89,7 @@ public final class MemOpSumReport implements StreamableReport {
             @Override
             public ResultTable finish(Trace trace) {
                 NamingPolicy naming = StreamableReport.naming(ctx, trace);
+                g.mergeFrom(setValues, 0, MEMSET_GROUP);
                 List<Integer> byAppearance = new ArrayList<>();
                 for (int k = 0; k <= MEMSET_GROUP; k++) {
                     if (g.count(k) > 0) {

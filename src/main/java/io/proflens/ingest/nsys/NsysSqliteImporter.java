@@ -426,6 +426,11 @@ public final class NsysSqliteImporter {
             return strings.intern(value);
         }
 
+        /** Reads the shared string table under the same lock as {@link #intern} (table tasks run concurrently). */
+        private synchronized String stringOf(int id) {
+            return strings.get(id);
+        }
+
         private synchronized void issue(String code, Severity sev, long n, String text) {
             if (n <= 0) {
                 return;
@@ -716,7 +721,7 @@ public final class NsysSqliteImporter {
                         String name = rs.getString(3);
                         if (name == null) {
                             long tid = rs.getLong(4);
-                            name = tid == Long.MIN_VALUE ? null : strings.get(str(tid));
+                            name = tid == Long.MIN_VALUE ? null : stringOf(str(tid));
                         }
                         domainNames.putIfAbsent(domainKey(rs.getLong(1), rs.getLong(2)), name);
                     }
