@@ -72,7 +72,7 @@ public final class Benchmark {
     /** System property with the child JVM's {@code -Xmx} value (e.g. {@code 2g}, {@code 12g}). */
     public static final String XMX_PROPERTY = "proflens.bench.xmx";
     /** Default {@code -Xmx} of the proflens child: the issue's 2 GB memory target. */
-    public static final String DEFAULT_XMX = "2g";
+    public static final String DEFAULT_XMX = "1536m";
     /** Speed-up target of the issue (sqlite3 time / proflens time). */
     public static final double SPEEDUP_TARGET = 3.0;
     /** Peak RSS target of the issue, MiB. */

@@ -13,7 +13,7 @@
  * // 1M and 10M kernels from the FastVideo Wan export, proflens from its jar:
  * int exit = Benchmark.run(BenchOptions.defaults(Path.of("target/proflens.jar")), System.out, System.err);
  *
- * // or from a shell (heap of the proflens child via --xmx, default 2g):
+ * // or from a shell (heap of the proflens child via --xmx, default 1536m):
  * java -cp target/proflens.jar io.proflens.bench.Benchmark --sizes 1M,10M --work-dir /tmp/pb --keep
  * }</pre>
  */
