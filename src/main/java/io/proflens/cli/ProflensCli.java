@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:success (SKIPPED reports included)", "1:internal failure (a bug; rerun with --debug)",
                 "2:bad usage (unknown option, report, format, unit or filter)",
                 "3:bad input data (missing, unreadable, empty, truncated or unsupported file)",
-                "4:output cannot be written"})
+                "4:output cannot be written",
+                "5:partial: several inputs, some unreadable (listed on stderr), the rest analysed"})
 public final class ProflensCli implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of failures (for bug reports).")

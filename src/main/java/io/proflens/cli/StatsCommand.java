@@ -44,8 +44,13 @@ public final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "nsys SQLite export (.sqlite) or .nsys-rep report.")
-    Path file;
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "nsys SQLite export (.sqlite) or .nsys-rep report; several files or a directory = one rank each "
+                    + "(per-rank and combined tables).")
+    List<Path> inputs = new ArrayList<>();
+
+    /** The single input of the one-file path. */
+    private Path file;
 
     @Option(names = {"-r", "--report"}, split = ",", paramLabel = "NAME[:ARG...]",
             description = "Report(s) to run, repeatable or comma-separated (e.g. cuda_gpu_kern_sum:base). See --help-reports.")
@@ -99,9 +104,11 @@ public final class StatsCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        if (file == null) {
+        if (inputs.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "missing FILE (an nsys .sqlite export); see 'proflens stats --help'");
         }
+        List<Path> files = RankInputs.expand(inputs);
+        file = files.get(0);
         List<Request> requests = parseRequests(registry, reports.isEmpty() ? StatsReportRegistry.DEFAULT_SET : reports);
         TimeUnitChoice unit;
         try {
@@ -122,6 +129,9 @@ public final class StatsCommand implements Callable<Integer> {
         }
         if (filterTime != null) {
             TraceFilters.parseTime(filterTime); // usage errors before reading a large file
+        }
+        if (files.size() > 1) {
+            return callRanks(files, requests, unit, outs, fmts, out, err);
         }
         // One scan per table feeding every report, nothing stored, when all reports can stream; an NVTX
         // filter needs the NVTX table first, and trace/projection reports need stored rows.
@@ -193,6 +203,97 @@ public final class StatsCommand implements Callable<Integer> {
         }
         err.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Several inputs, one rank each (rank = position in the sorted input list, as {@code nsys recipe} numbers
+     * reports): every report prints its per-rank form and, for summaries, the combined form.
+     */
+    private int callRanks(List<Path> files, List<Request> requests, TimeUnitChoice unit, List<String> outs,
+                          List<OutputFormat> fmts, PrintWriter out, PrintWriter err) {
+        RankInputs.Loaded loaded = RankInputs.load(files, importOptions(requests, filterNvtx != null), quiet, err);
+        for (Trace t : loaded.traces()) {
+            reportIssues(t, err, quiet);
+        }
+        boolean first = true;
+        for (int i = 0; i < requests.size(); i++) {
+            Request rq = requests.get(i);
+            TableRenderer renderer = fmts.get(i).renderer(unit);
+            String o = pick(outs, i);
+            List<ResultTable> tables = new ArrayList<>();
+            List<Trace> usable = new ArrayList<>();
+            List<Integer> usableRanks = new ArrayList<>();
+            for (int r = 0; r < loaded.traces().size(); r++) {
+                Trace t = loaded.traces().get(r);
+                String missing = rq.report().missingData(t);
+                if (missing != null) {
+                    err.println("SKIPPED: " + t.metadata().sourcePath() + " " + missing);
+                } else {
+                    usable.add(t);
+                    usableRanks.add(loaded.ranks().get(r));
+                }
+            }
+            if (usable.isEmpty()) {
+                continue;
+            }
+            // Filters are per rank: an NVTX range is looked up in each rank's own trace.
+            List<ResultTable> perRankParts = new ArrayList<>();
+            for (int r = 0; r < usable.size(); r++) {
+                Trace t = usable.get(r);
+                TraceFilter f = TraceFilters.build(t, filterTime, filterNvtx);
+                perRankParts.add(io.proflens.analysis.stats.MultiRankStats.perRank(rq.report(), List.of(t),
+                        List.of(usableRanks.get(r)), new StatsContext(rq.args(), f, null, stripOpIds)));
+            }
+            tables.add(concat(perRankParts));
+            if (filterNvtx == null) {
+                ResultTable combined = io.proflens.analysis.stats.MultiRankStats.combined(rq.report(), usable,
+                        new StatsContext(rq.args(), TraceFilters.timeOnly(filterTime), null, stripOpIds));
+                if (combined != null) {
+                    tables.add(combined);
+                }
+            }
+            for (int k = 0; k < tables.size(); k++) {
+                ResultTable table = tables.get(k);
+                String suffix = k == 0 ? "_per_rank" : "";
+                if (o.equals("-")) {
+                    try {
+                        if (renderer.titled()) {
+                            out.print(first ? "" : "\n");
+                            out.println(" ** " + table.title() + " (" + rq.spec() + "):");
+                            out.println();
+                        } else if (!first) {
+                            out.println();
+                        }
+                        renderer.render(table, out);
+                    } catch (IOException e) {
+                        throw new CliException(ExitCodes.OUTPUT, "cannot write to stdout: " + e.getMessage(), e);
+                    }
+                    out.flush();
+                    first = false;
+                } else {
+                    Path target = Path.of(o + "_" + rq.spec().replace(':', '_') + suffix + "." + renderer.extension());
+                    try {
+                        AtomicFiles.write(target, w -> renderer.render(table, w));
+                    } catch (IOException e) {
+                        throw new CliException(ExitCodes.OUTPUT, target + ": cannot write (" + e.getMessage() + ")", e);
+                    }
+                    if (!quiet) {
+                        err.println("Generated: " + target);
+                    }
+                }
+            }
+        }
+        err.flush();
+        return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    private static ResultTable concat(List<ResultTable> parts) {
+        ResultTable first = parts.get(0);
+        List<Object[]> rows = new ArrayList<>();
+        for (ResultTable p : parts) {
+            rows.addAll(p.rows());
+        }
+        return new ResultTable(first.reportName(), first.title(), first.columns(), rows);
     }
 
     private static String fileSuffix(TraceFilter f) {

@@ -23,6 +23,8 @@ public final class KernelTable extends IntervalTable {
     private final int[] registersPerThread;
     private final int[] staticSharedMemoryBytes;
     private final int[] dynamicSharedMemoryBytes;
+    private final double[] achievedOccupancyPct; // null when no row has it
+    private final double[] blocksPerSm;          // null when no row has it
 
     private KernelTable(Builder b) {
         super(b.present, b.size, Columns.fit(b.startNs, b.size), Columns.fit(b.endNs, b.size));
@@ -40,6 +42,21 @@ public final class KernelTable extends IntervalTable {
         registersPerThread = Columns.fit(b.registersPerThread, n);
         staticSharedMemoryBytes = Columns.fit(b.staticSharedMemoryBytes, n);
         dynamicSharedMemoryBytes = Columns.fit(b.dynamicSharedMemoryBytes, n);
+        achievedOccupancyPct = b.achievedOccupancyPct == null ? null : java.util.Arrays.copyOf(b.achievedOccupancyPct, n);
+        blocksPerSm = b.blocksPerSm == null ? null : java.util.Arrays.copyOf(b.blocksPerSm, n);
+    }
+
+    /**
+     * @return the profiler's estimated achieved occupancy of row {@code i} in percent (Kineto
+     *         {@code "est. achieved occupancy %"}), NaN when unknown
+     */
+    public double achievedOccupancyPct(int i) {
+        return achievedOccupancyPct == null ? Double.NaN : achievedOccupancyPct[i];
+    }
+
+    /** @return Kineto's {@code "blocks per SM"} of row {@code i}, NaN when unknown. */
+    public double blocksPerSm(int i) {
+        return blocksPerSm == null ? Double.NaN : blocksPerSm[i];
     }
 
     /** @return an empty table; {@code present} as given. */
@@ -105,6 +122,8 @@ public final class KernelTable extends IntervalTable {
         private int[] registersPerThread;
         private int[] staticSharedMemoryBytes;
         private int[] dynamicSharedMemoryBytes;
+        private double[] achievedOccupancyPct;
+        private double[] blocksPerSm;
 
         /**
          * @param present whether the source has this table
@@ -155,6 +174,29 @@ public final class KernelTable extends IntervalTable {
             staticSharedMemoryBytes = Columns.ints(staticSharedMemoryBytes, c);
             dynamicSharedMemoryBytes = Columns.ints(dynamicSharedMemoryBytes, c);
             capacity = c;
+        }
+
+        /**
+         * Sets the Kineto occupancy fields of row {@code i} (NaN = unknown); the columns exist only once a
+         * row sets them.
+         */
+        public void occupancy(int i, double achievedOccupancyPct, double blocksPerSm) {
+            if (this.achievedOccupancyPct == null) {
+                this.achievedOccupancyPct = new double[Math.max(capacity, i + 1)];
+                java.util.Arrays.fill(this.achievedOccupancyPct, Double.NaN);
+                this.blocksPerSm = new double[Math.max(capacity, i + 1)];
+                java.util.Arrays.fill(this.blocksPerSm, Double.NaN);
+            }
+            if (i >= this.achievedOccupancyPct.length) {
+                int old = this.achievedOccupancyPct.length;
+                int c = Math.max(capacity, i + 1);
+                this.achievedOccupancyPct = java.util.Arrays.copyOf(this.achievedOccupancyPct, c);
+                this.blocksPerSm = java.util.Arrays.copyOf(this.blocksPerSm, c);
+                java.util.Arrays.fill(this.achievedOccupancyPct, old, c, Double.NaN);
+                java.util.Arrays.fill(this.blocksPerSm, old, c, Double.NaN);
+            }
+            this.achievedOccupancyPct[i] = achievedOccupancyPct;
+            this.blocksPerSm[i] = blocksPerSm;
         }
 
         /** @return the capacity given or grown to (progress total for readers). */

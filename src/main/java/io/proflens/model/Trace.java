@@ -30,12 +30,30 @@ public final class Trace {
     private final List<GpuDevice> devices;
     private final List<ImportIssue> issues;
     private final LaunchLinks launchLinks;
+    private final NvtxTable cpuRanges;
 
-    /** All parts; collections are copied. */
+    /** All parts without CPU operator ranges (nsys exports have none); collections are copied. */
     public Trace(TraceMetadata metadata, StringTable strings, KernelTable kernels, MemcpyTable memcpys,
                  MemsetTable memsets, ApiCallTable cudaApi, SyncTable syncs, NvtxTable nvtx,
                  ApiCallTable osRuntime, Map<Long, ThreadInfo> threads, Map<Long, ProcessInfo> processes,
                  List<GpuDevice> devices, List<ImportIssue> issues, LaunchLinks launchLinks) {
+        this(metadata, strings, kernels, memcpys, memsets, cudaApi, syncs, nvtx, osRuntime, NvtxTable.empty(false),
+                threads, processes, devices, issues, launchLinks);
+    }
+
+    /**
+     * All parts; collections are copied.
+     *
+     * @param cpuRanges CPU operator ranges that are not user annotations (Kineto {@code cpu_op},
+     *                  {@code python_function}), same shape as NVTX push/pop ranges with the category as domain
+     *                  name; empty for nsys exports
+     */
+    public Trace(TraceMetadata metadata, StringTable strings, KernelTable kernels, MemcpyTable memcpys,
+                 MemsetTable memsets, ApiCallTable cudaApi, SyncTable syncs, NvtxTable nvtx,
+                 ApiCallTable osRuntime, NvtxTable cpuRanges, Map<Long, ThreadInfo> threads,
+                 Map<Long, ProcessInfo> processes, List<GpuDevice> devices, List<ImportIssue> issues,
+                 LaunchLinks launchLinks) {
+        this.cpuRanges = cpuRanges;
         this.metadata = metadata;
         this.strings = strings;
         this.kernels = kernels;
@@ -75,6 +93,8 @@ public final class Trace {
     public ApiCallTable cudaApi() { return cudaApi; }
     public SyncTable syncs() { return syncs; }
     public NvtxTable nvtx() { return nvtx; }
+    /** CPU operator ranges (Kineto {@code cpu_op}, {@code python_function}); empty for nsys. */
+    public NvtxTable cpuRanges() { return cpuRanges; }
     /** OS runtime calls (all event classes as exported; reports filter class 27). */
     public ApiCallTable osRuntime() { return osRuntime; }
     /** Threads by globalTid. */

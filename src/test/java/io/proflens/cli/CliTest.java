@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -120,13 +121,54 @@ class CliTest {
     }
 
     @Test
+    void severalInputsArePerRankAndCombined() {
+        String f = TestData.fuser().toString();
+        Run one = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", f);
+        Run two = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", f, f);
+        assertThat(two.code()).as(two.err()).isZero();
+        String[] tables = two.out().split("\n\n");
+        assertThat(tables).hasSize(2);
+        List<String> perRank = tables[0].lines().toList();
+        assertThat(perRank.get(0)).startsWith("Rank,Time (%),Total Time (ns),Instances,");
+        assertThat(perRank).hasSize(1 + 2 * 15);
+        assertThat(perRank.get(1)).startsWith("0,33.8,135999,1,").isEqualTo("0," + one.out().lines().toList().get(1));
+        assertThat(perRank.get(16)).startsWith("1,33.8,135999,1,");
+        List<String> combined = tables[1].lines().toList();
+        assertThat(combined).hasSize(16);
+        // same kernels twice: totals and instances double, percent, mean, median, min, max unchanged
+        assertThat(combined.get(1)).startsWith("33.8,271998,2,135999.0,135999.0,135999,135999,0.0,");
+    }
+
+    @Test
+    void partialRanksExitFiveAndListTheBadOnes() throws IOException {
+        Path junk = Files.writeString(tmp.resolve("rank1.sqlite"), "not a profile");
+        Run r = run("stats", "-q", "-r", "cuda_api_sum", "-f", "csv", TestData.fuser().toString(), junk.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(r.err()).contains("rank1.sqlite: unrecognised format").contains("(rank 1 skipped)");
+        assertThat(r.out()).contains("Rank,Time (%)");
+    }
+
+    @Test
+    void directoryOfRanks() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ranks"));
+        Files.copy(TestData.fuser(), dir.resolve("rank0.sqlite"));
+        Files.copy(TestData.nsys("nsysai-mock-tiny/mock.sqlite"), dir.resolve("rank1.sqlite"));
+        Files.writeString(dir.resolve("notes.txt"), "ignored: not a profile name");
+        Run r = run("stats", "-q", "-r", "cuda_gpu_mem_time_sum", "-f", "csv", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("0,72.6,2880,1,").contains("[CUDA memcpy Device-to-Host]");
+        assertThat(r.out().lines().filter(l -> l.startsWith("1,"))).isNotEmpty();
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }
 
     @Test
     void directory() {
-        assertOneLineError(run("stats", tmp.toString()), ExitCodes.INPUT, "is a directory");
+        // a directory is a set of ranks; one without profiles is an input error
+        assertOneLineError(run("stats", tmp.toString()), ExitCodes.INPUT, "directory without profiles");
     }
 
     @Test
