@@ -42,8 +42,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "nsys SQLite export or .nsys-rep; none = demo.")
-    Path file;
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "nsys SQLite export or .nsys-rep; none = demo; several files or a directory = one rank each.")
+    List<Path> inputs = new java.util.ArrayList<>();
 
     @Option(names = {"-n", "--top"}, description = "Rows per report (default ${DEFAULT-VALUE}).")
     int top = 10;
@@ -67,6 +68,87 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+
+    /**
+     * Several ranks: one summary line per rank, then each default report per rank (top rows of each rank) and
+     * combined over all ranks.
+     */
+    private int analyzeRanks(List<Path> files, OutputFormat fmt, TimeUnitChoice unit, PrintWriter out, PrintWriter err) {
+        RankInputs.Loaded loaded = RankInputs.load(files, ImportOptions.all(), quiet, err);
+        boolean md = fmt.name().equals("markdown");
+        out.println(md ? "# proflens analysis — " + loaded.traces().size() + " ranks\n"
+                : "proflens analysis: " + loaded.traces().size() + " ranks");
+        for (int r = 0; r < loaded.traces().size(); r++) {
+            CaptureInfo info = CaptureInfo.of(loaded.traces().get(r));
+            String span = info.spanStartNs() == null ? "no events"
+                    : new java.math.BigDecimal(info.spanEndNs() - info.spanStartNs()).movePointLeft(6).toPlainString() + " ms";
+            out.println((md ? "- " : "  ") + "rank " + loaded.ranks().get(r) + ": " + info.metadata().sourcePath() + " ("
+                    + info.metadata().producer() + (info.metadata().producerVersion() == null ? "" : " "
+                    + info.metadata().producerVersion()) + "; " + span + "; rows " + info.rowCounts() + "; "
+                    + info.issues().size() + " import issue(s))");
+        }
+        for (String f : loaded.failed()) {
+            out.println((md ? "- " : "  ") + "not analysed: " + ProflensCli.oneLine(f));
+        }
+        TableRenderer renderer = fmt.renderer(unit);
+        StatsReportRegistry registry = new StatsReportRegistry();
+        try {
+            for (String name : StatsReportRegistry.DEFAULT_SET) {
+                StatsReport r = registry.get(name);
+                List<Trace> usable = new java.util.ArrayList<>();
+                List<Integer> ranks = new java.util.ArrayList<>();
+                for (int i = 0; i < loaded.traces().size(); i++) {
+                    if (r.missingData(loaded.traces().get(i)) == null) {
+                        usable.add(loaded.traces().get(i));
+                        ranks.add(loaded.ranks().get(i));
+                    }
+                }
+                out.println();
+                if (usable.isEmpty()) {
+                    out.println((md ? "## " : " ** ") + r.title() + " (" + name + ")" + (md ? "\n" : ":\n")
+                            + "\nSKIPPED: none of the " + loaded.traces().size() + " ranks has this data (each "
+                            + r.missingData(loaded.traces().get(0)).replace("does not contain", "lacks") + ")");
+                    continue;
+                }
+                StatsContext ctx = new StatsContext(List.of(), TraceFilter.NONE, null, !keepOpIds);
+                ResultTable perRank = io.proflens.analysis.stats.MultiRankStats.perRank(r, usable, ranks, ctx);
+                ResultTable combined = io.proflens.analysis.stats.MultiRankStats.combined(r, usable, ctx);
+                for (ResultTable t : new ResultTable[] {perRank, combined}) {
+                    if (t == null) {
+                        continue;
+                    }
+                    ResultTable shown = all ? t : (t == perRank ? topPerRank(t, top) : t.head(top));
+                    out.println((md ? "## " : " ** ") + t.title() + " (" + name + ")" + (md ? "\n" : ":\n"));
+                    renderer.render(shown, out);
+                    if (shown.size() < t.size()) {
+                        out.println((md ? "\n" : "") + " (" + shown.size() + " of " + t.size() + " rows; --all for all)");
+                    }
+                    out.println();
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT, "cannot write output: " + e.getMessage(), e);
+        }
+        out.flush();
+        return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    /** The first {@code n} rows of each rank of a per-rank table (rows are grouped by rank, column 0). */
+    private static ResultTable topPerRank(ResultTable t, int n) {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        Object rank = null;
+        int k = 0;
+        for (Object[] row : t.rows()) {
+            if (!row[0].equals(rank)) {
+                rank = row[0];
+                k = 0;
+            }
+            if (k++ < n) {
+                rows.add(row);
+            }
+        }
+        return new ResultTable(t.reportName(), t.title(), t.columns(), rows);
+    }
 
     /** Inputs larger than this are streamed. */
     static final long STREAM_THRESHOLD_BYTES = 1L << 30;
@@ -115,7 +197,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "analyze prints column or markdown; use 'proflens stats -f "
                     + fmt.name() + "' for machine-readable tables");
         }
-        Path input = file;
+        List<Path> files = inputs.isEmpty() ? List.of() : RankInputs.expand(inputs);
+        if (files.size() > 1) {
+            return analyzeRanks(files, fmt, unit, out, err);
+        }
+        Path input = files.isEmpty() ? null : files.get(0);
         Path demoDir = null;
         try {
             if (input == null) {

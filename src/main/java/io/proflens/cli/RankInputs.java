@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * Several inputs, one rank each: expands directories (their profile files, not recursive, sorted by name),
  * reads the ranks in parallel (one task per file, as many threads as cores), and keeps the good ones when
  * some fail. A rank's number is its position in the sorted input list, as {@code nsys recipe} numbers
- * reports.
+ * reports, unless every trace states a distinct rank of its own (Kineto {@code distributedInfo}).
  */
 final class RankInputs {
     private RankInputs() {
@@ -62,6 +62,27 @@ final class RankInputs {
     }
 
     /**
+     * When every trace states its own distinct rank (Kineto {@code distributedInfo.rank}), use those numbers
+     * instead of the positions.
+     */
+    private static void renumberFromMetadata(List<Trace> traces, List<Integer> ranks) {
+        List<Integer> stated = new ArrayList<>();
+        for (Trace t : traces) {
+            String r = t.metadata().properties().get("rank");
+            try {
+                stated.add(r == null ? null : Integer.valueOf(r.trim()));
+            } catch (NumberFormatException e) {
+                stated.add(null);
+            }
+        }
+        if (!stated.contains(null) && new java.util.HashSet<>(stated).size() == stated.size()) {
+            for (int i = 0; i < ranks.size(); i++) {
+                ranks.set(i, stated.get(i));
+            }
+        }
+    }
+
+    /**
      * Reads every file; failures are printed as one line each on {@code err}.
      *
      * @throws CliException {@link ExitCodes#INPUT} when no file could be read
@@ -98,6 +119,7 @@ final class RankInputs {
                 }
             }
             err.flush();
+            renumberFromMetadata(traces, ranks);
             if (traces.isEmpty()) {
                 throw new CliException(ExitCodes.INPUT, "none of the " + files.size() + " inputs could be read");
             }

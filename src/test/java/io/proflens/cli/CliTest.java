@@ -161,6 +161,18 @@ class CliTest {
     }
 
     @Test
+    void analyzeSeveralRanks() {
+        String f = TestData.fuser().toString();
+        String g = TestData.nsys("nsysai-mock-tiny/mock.sqlite").toString();
+        Run r = run("analyze", "-n", "2", f, g);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("proflens analysis: 2 ranks").contains("rank 0: " + f).contains("rank 1: " + g)
+                .contains(" ** CUDA GPU Kernel Summary (per rank) (cuda_gpu_kern_sum):")
+                .contains(" ** CUDA GPU Kernel Summary (all ranks) (cuda_gpu_kern_sum):")
+                .contains("SKIPPED: none of the 2 ranks has this data (each lacks OS Runtime trace data.)");
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }

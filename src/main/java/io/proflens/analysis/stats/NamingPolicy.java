@@ -30,8 +30,15 @@ public record NamingPolicy(boolean longMemcpyLabels, boolean colonForDefaultDoma
         this(longMemcpyLabels, colonForDefaultDomain, false);
     }
 
-    /** @return the policy for the nsys version that wrote the trace (no op-id stripping). */
+    /**
+     * @return the policy for the nsys version that wrote the trace (no op-id stripping); traces of other
+     *         producers (Kineto) get the current nsys memcpy labels and bare NVTX names (their annotations have
+     *         no NVTX domain)
+     */
     public static NamingPolicy forMetadata(TraceMetadata md) {
+        if (!md.format().startsWith("nsys")) {
+            return new NamingPolicy(true, false, false);
+        }
         return new NamingPolicy(md.compareVersion("2024.1") >= 0, md.compareVersion("2024.6") >= 0, false);
     }
 
