@@ -37,8 +37,40 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep tiled files (reused by a later run with the same --work-dir).")
     boolean keep;
 
+    @Option(names = "--kineto", description = "Benchmark the Kineto JSON reader instead: tile the largest Kineto trace to "
+            + "--kineto-size of JSON (and gz), time 'stats -r cuda_gpu_kern_sum' on it.")
+    boolean kineto;
+
+    @Option(names = "--kineto-size", description = "Uncompressed JSON size of the big Kineto file (default ${DEFAULT-VALUE}).")
+    String kinetoSize = "2048M";
+
+    @Option(names = "--kineto-source", paramLabel = "FILE", description = "Kineto trace to tile (default: the xDiT SD3.5 MI300X trace in ../shared/data).")
+    Path kinetoSource = io.proflens.bench.KinetoBenchmark.DEFAULT_SOURCE;
+
     @Override
     public Integer call() {
+        if (kineto) {
+            long bytes;
+            try {
+                bytes = Benchmark.parseSize(kinetoSize.replace("G", "000M").replace("g", "000m"));
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCodes.USAGE, "bad --kineto-size '" + kinetoSize + "' (use e.g. 2048M)");
+            }
+            Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "proflens-kineto-bench");
+            String cp = Benchmark.ownCodeSource().map(Path::toString).orElseThrow(
+                    () -> new CliException(ExitCodes.INTERNAL, "cannot locate the proflens jar to run as the child process"));
+            int code = io.proflens.bench.KinetoBenchmark.run(kinetoSource, dir, bytes, cp, xmx, System.out, System.err);
+            if (!keep) {
+                for (String f : new String[] {"kineto-1tile.json", "kineto-big.json", "kineto-big.json.gz"}) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(dir.resolve(f));
+                    } catch (java.io.IOException ignored) {
+                        // leftovers in a temp dir are harmless
+                    }
+                }
+            }
+            return code == 0 ? ExitCodes.OK : ExitCodes.INTERNAL;
+        }
         List<Long> counts = new ArrayList<>();
         for (String s : sizes) {
             try {
