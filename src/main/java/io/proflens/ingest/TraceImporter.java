@@ -1,5 +1,6 @@
 package io.proflens.ingest;
 
+import io.proflens.ingest.kineto.KinetoJsonImporter;
 import io.proflens.ingest.nsys.NsysReportExporter;
 import io.proflens.ingest.nsys.NsysSqliteImporter;
 import io.proflens.model.RowSinks;
@@ -12,13 +13,15 @@ import java.util.Locale;
 
 /**
  * Opens any supported profile: sniffs the content (not only the extension) and hands it to the reader
- * for its format. Supported now: Nsight Systems SQLite exports, and {@code .nsys-rep}/{@code .qdrep}
- * reports through an installed {@code nsys} ({@link NsysReportExporter}).
+ * for its format: Nsight Systems SQLite exports, {@code .nsys-rep}/{@code .qdrep} reports through an installed
+ * {@code nsys} ({@link NsysReportExporter}), and PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzip
+ * ({@link KinetoJsonImporter}).
  *
  * <p>Errors are {@link ImportException}s with a one-line {@code <file>: <problem>} message.
  */
 public final class TraceImporter {
     private final NsysSqliteImporter nsys = new NsysSqliteImporter();
+    private final KinetoJsonImporter kineto = new KinetoJsonImporter();
     private final NsysReportExporter reportExporter;
 
     /** @param reportExporter how {@code .nsys-rep} files are turned into SQLite */
@@ -74,21 +77,10 @@ public final class TraceImporter {
             Path sqlite = reportExporter.export(file);
             return nsys.read(sqlite, options, progress, sinks);
         }
-        int first = firstNonBlank(head, n);
-        if (first == '{' || first == '[' || (head[0] == (byte) 0x1f && head[1] == (byte) 0x8b)) {
-            throw new ImportException(file, "looks like JSON (a PyTorch profiler / Kineto trace?); this proflens "
-                    + "build reads Nsight Systems SQLite exports only");
+        if (KinetoJsonImporter.looksLikeJsonOrGzip(java.util.Arrays.copyOf(head, n))) {
+            return kineto.read(file, options, progress, sinks);
         }
         throw new ImportException(file, "unrecognised format; expected an Nsight Systems SQLite export "
-                + "('nsys export --type sqlite') or an .nsys-rep report");
-    }
-
-    private static int firstNonBlank(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if (!Character.isWhitespace(b[i])) {
-                return b[i];
-            }
-        }
-        return -1;
+                + "('nsys export --type sqlite'), an .nsys-rep report or a PyTorch profiler trace (.json, .json.gz)");
     }
 }

@@ -231,8 +231,12 @@ class CliTest {
 
     @Test
     void jsonInputIsNamed() throws IOException {
-        Path p = Files.writeString(tmp.resolve("trace.json"), "{\"traceEvents\": []}");
-        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "looks like JSON");
+        Path p = Files.writeString(tmp.resolve("trace.json"), "{\"a\": 1}");
+        assertOneLineError(run("stats", p.toString()), ExitCodes.INPUT, "trace.json:", "traceEvents");
+        Path empty = Files.writeString(tmp.resolve("empty-trace.json"), "{\"traceEvents\": []}");
+        Run r = run("stats", "-q", empty.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).contains("SKIPPED: " + empty + " does not contain CUDA kernel data.");
     }
 
     @Test
