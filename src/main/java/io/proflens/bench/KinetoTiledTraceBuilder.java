@@ -43,8 +43,9 @@ public final class KinetoTiledTraceBuilder {
      * @param events              events written (all phases)
      * @param uncompressedBytes   JSON bytes of the output before compression
      * @param fileBytes           bytes on disk
+     * @param tileBytes           JSON bytes of one tile's events as written (tiles = ceil(target / tileBytes))
      */
-    public record Result(int tiles, long events, long uncompressedBytes, long fileBytes) {
+    public record Result(int tiles, long events, long uncompressedBytes, long fileBytes, long tileBytes) {
     }
 
     /** Facts of the source needed for the shifts. */
@@ -139,7 +140,16 @@ public final class KinetoTiledTraceBuilder {
     public static Result build(Path source, Path out, long targetUncompressedBytes, ProgressListener progress)
             throws IOException {
         SourceFacts f = scan(source);
-        int tiles = (int) Math.max(1, (targetUncompressedBytes + f.uncompressedBytes() - 1) / f.uncompressedBytes());
+        // size of one tile as this builder writes it (compact JSON, usually smaller than the source's text)
+        long perTile;
+        CountingOutputStream probe = new CountingOutputStream(OutputStream.nullOutputStream());
+        try (JsonGenerator g = JSON.createGenerator(probe, JsonEncoding.UTF8)) {
+            g.writeStartArray();
+            copyEvents(source, g, BigDecimal.ZERO, 0, 0);
+            g.writeEndArray();
+        }
+        perTile = Math.max(1, probe.count);
+        int tiles = (int) Math.max(1, (targetUncompressedBytes + perTile - 1) / perTile);
         BigDecimal timeShift = f.maxEndUs().subtract(f.minTsUs()).add(BigDecimal.valueOf(1000));
         Path abs = out.toAbsolutePath();
         Files.createDirectories(abs.getParent());
@@ -173,7 +183,7 @@ public final class KinetoTiledTraceBuilder {
             Files.deleteIfExists(tmp);
             progress.end();
         }
-        return new Result(tiles, events, written, Files.size(abs));
+        return new Result(tiles, events, written, Files.size(abs), perTile);
     }
 
     /** Copies every top-level field except {@code traceEvents}. */

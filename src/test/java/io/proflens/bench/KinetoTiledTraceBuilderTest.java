@@ -30,9 +30,10 @@ class KinetoTiledTraceBuilderTest {
         KinetoTiledTraceBuilder.SourceFacts f = KinetoTiledTraceBuilder.scan(source);
         int sourceCorrelations = stats(source).correlations.size();
         assertThat(sourceCorrelations).isPositive();
+        long tileBytes = KinetoTiledTraceBuilder.build(source, tmp.resolve("one.json"), 1, ProgressListener.NONE).tileBytes();
         for (String name : new String[] {"tiled.json", "tiled.json.gz"}) {
             Path out = tmp.resolve(name);
-            KinetoTiledTraceBuilder.Result r = KinetoTiledTraceBuilder.build(source, out, 3 * f.uncompressedBytes() - 10,
+            KinetoTiledTraceBuilder.Result r = KinetoTiledTraceBuilder.build(source, out, 3 * tileBytes - 10,
                     ProgressListener.NONE);
             assertThat(r.tiles()).isEqualTo(3);
             assertThat(r.events()).isEqualTo(3 * f.events());

@@ -173,6 +173,35 @@ class CliTest {
     }
 
     @Test
+    void kinetoDirectoryWithATruncatedRankIsPartial() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("kineto-ranks"));
+        Path good = TestData.root().resolve("kineto/hta-sampled-ws128-encdec-fp8/sampled_rank-0.json.gz");
+        Files.copy(good, dir.resolve("rank0.json.gz"));
+        byte[] all = Files.readAllBytes(TestData.root().resolve("kineto/hta-sampled-ws128-encdec-fp8/sampled_rank-1.json.gz"));
+        Files.write(dir.resolve("rank1.json.gz"), Arrays.copyOf(all, all.length / 2));
+        Run r = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", dir.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(r.err()).contains("rank1.json.gz").contains("rank 1 skipped").doesNotContain("\tat ");
+        // the good rank keeps its own rank number from distributedInfo only when every rank states one
+        assertThat(r.out()).startsWith("Rank,Time (%),Total Time (ns)").contains("\n0,");
+    }
+
+    @Test
+    void kinetoRanksAreNumberedFromDistributedInfo() {
+        Path dir = TestData.root().resolve("kineto/param-dlrm-v100-8rank");
+        Run r = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] tables = r.out().split("\n\n");
+        assertThat(tables).hasSize(2);
+        java.util.Set<String> ranks = new java.util.TreeSet<>();
+        tables[0].lines().skip(1).forEach(l -> ranks.add(l.substring(0, l.indexOf(','))));
+        assertThat(ranks).containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7");
+        long perRankInstances = tables[0].lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[3])).sum();
+        long combinedInstances = tables[1].lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
+        assertThat(combinedInstances).isEqualTo(perRankInstances).isEqualTo(245 + 310 + 246 + 315 + 251 + 245 + 246 + 246);
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }
