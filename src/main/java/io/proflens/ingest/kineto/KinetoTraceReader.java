@@ -12,7 +12,6 @@ import io.proflens.model.ImportIssue;
 import io.proflens.model.ImportIssue.Severity;
 import io.proflens.model.KernelTable;
 import io.proflens.model.LaunchLinks;
-import io.proflens.model.LongIntHashMap;
 import io.proflens.model.MemcpyTable;
 import io.proflens.model.MemsetTable;
 import io.proflens.model.NvtxTable;
@@ -92,14 +91,14 @@ final class KinetoTraceReader {
     private long gpuDeviceMissing;
 
     // links and processes
-    private final LongIntHashMap corrToPid = new LongIntHashMap(1 << 12);
+    private final LaunchIndex corrToPid = new LaunchIndex();
     private final Map<Long, Long> corrToBytes = new HashMap<>();
     private final Set<Integer> launcherPids = new LinkedHashSet<>();
     private final Set<Integer> hostPidSet = new LinkedHashSet<>();
     private final Set<Long> hostThreads = new LinkedHashSet<>();
     private final Map<Long, long[]> gpuThreads = new LinkedHashMap<>(); // pseudo globalTid -> {device, stream}
-    private final LongSet flowStarts = new LongSet();
-    private final LongSet flowEnds = new LongSet();
+    private final CompactIdSet flowStarts = new CompactIdSet();
+    private final CompactIdSet flowEnds = new CompactIdSet();
     private final Map<String, Integer> flowCategoryIds = new HashMap<>();
     private final Map<String, String> processNames = new HashMap<>();   // raw pid key -> name
     private final Map<String, String> processLabels = new HashMap<>();  // raw pid key -> labels
@@ -899,7 +898,7 @@ final class KinetoTraceReader {
         int corr = correlation();
         if (corr != 0) {
             long key = corr & 0xFFFFFFFFL;
-            corrToPid.putIfAbsent(key, pid);
+            corrToPid.put(corr, pid);
             long b = aBytes != NONE ? aBytes : aSize;
             if (b != NONE && b >= 0) {
                 corrToBytes.putIfAbsent(key, b);
@@ -1234,7 +1233,7 @@ final class KinetoTraceReader {
     }
 
     private long gpuPid(int corr, int fallbackPid, long[] unmatched, long[] unknownProcess) {
-        int pid = corr != 0 ? corrToPid.get(corr & 0xFFFFFFFFL) : -1;
+        int pid = corr != 0 ? corrToPid.get(corr) : -1;
         if (pid < 0) {
             if (unmatched != null) {
                 unmatched[0]++;
