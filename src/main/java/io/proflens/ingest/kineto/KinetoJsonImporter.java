@@ -72,7 +72,9 @@ import java.util.zip.ZipException;
  *   {@code hipLaunchKernel}), correlation, host globalTid</td></tr>
  * <tr><td>{@code user_annotation} (incl. {@code ProfilerStep#N})</td><td>{@link Trace#nvtx()}</td><td>push/pop range
  *   (eventType 59), domain 0 without domain name (reports print the bare text), host globalTid</td></tr>
- * <tr><td>{@code gpu_user_annotation}</td><td>{@link Trace#nvtx()}</td><td>as above on a GPU pseudo thread:
+ * <tr><td>{@code gpu_user_annotation}</td><td>{@link Trace#nvtx()}</td><td>push/pop range in domain 3 named
+ *   {@code gpu_user_annotation} (so {@code nvtx_sum} lists the GPU span of a step beside its CPU range rather than
+ *   merging the two) on a GPU pseudo thread:
  *   {@link #gpuStreamGlobalTid}(device, stream) — vm id {@value #GPU_VM_ID}, pid bits = device, tid bits = stream;
  *   listed in {@link Trace#threads()} ("stream 7") and {@link Trace#processes()} ("GPU 0")</td></tr>
  * <tr><td>{@code cpu_op}, {@code python_function}</td><td>{@link Trace#cpuRanges()}</td><td>push/pop ranges with

@@ -47,6 +47,7 @@ final class KinetoTraceReader {
     private static final long NONE = Long.MIN_VALUE;
     private static final int DOMAIN_CPU_OP = 1;
     private static final int DOMAIN_PYTHON = 2;
+    private static final int DOMAIN_GPU_ANNOTATION = 3;
 
     private final Path file;
     private final ImportOptions options;
@@ -110,6 +111,7 @@ final class KinetoTraceReader {
     private final Map<Integer, int[]> memopKinds = new HashMap<>(); // name id -> {copy, src, dst}
     private int cpuOpDomainNameId = StringTable.NONE;
     private int pythonDomainNameId = StringTable.NONE;
+    private int gpuAnnotationDomainNameId = StringTable.NONE;
 
     // host thread cache
     private boolean cacheValid;
@@ -842,7 +844,13 @@ final class KinetoTraceReader {
                 nvtxOut.nvtx(start, end, NvtxTable.PUSH_POP, nameId, 0, StringTable.NONE, hostThread(), 0);
                 break;
             case GPU_USER_ANNOTATION:
-                nvtxOut.nvtx(start, end, NvtxTable.PUSH_POP, nameId, 0, StringTable.NONE, gpuThread(), 0);
+                // A GPU-side copy of a user annotation (same name, GPU time span): its own domain, so a summary
+                // lists it beside the CPU range instead of counting the step twice under one name.
+                if (gpuAnnotationDomainNameId == StringTable.NONE) {
+                    gpuAnnotationDomainNameId = names.intern(KinetoCategory.GPU_USER_ANNOTATION.canonical());
+                }
+                nvtxOut.nvtx(start, end, NvtxTable.PUSH_POP, nameId, DOMAIN_GPU_ANNOTATION, gpuAnnotationDomainNameId,
+                        gpuThread(), 0);
                 break;
             case CPU_OP:
                 if (cpuOpDomainNameId == StringTable.NONE) {
