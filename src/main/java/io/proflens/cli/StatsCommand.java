@@ -174,32 +174,7 @@ public final class StatsCommand implements Callable<Integer> {
             if (table.size() == 0 && !quiet) {
                 err.println(rq.spec() + ": Report was successfully run, but no data was returned.");
             }
-            if (o.equals("-")) {
-                try {
-                    if (renderer.titled()) {
-                        out.print(first ? "" : "\n");
-                        out.println(" ** " + table.title() + " (" + rq.spec() + "):");
-                        out.println();
-                    } else if (!first) {
-                        out.println();
-                    }
-                    renderer.render(table, out);
-                } catch (IOException e) {
-                    throw new CliException(ExitCodes.OUTPUT, "cannot write to stdout: " + e.getMessage(), e);
-                }
-                out.flush();
-                first = false;
-            } else {
-                Path target = Path.of(o + "_" + rq.spec().replace(':', '_') + fileSuffix(filter) + "." + renderer.extension());
-                try {
-                    AtomicFiles.write(target, w -> renderer.render(table, w));
-                } catch (IOException e) {
-                    throw new CliException(ExitCodes.OUTPUT, target + ": cannot write (" + e.getMessage() + ")", e);
-                }
-                if (!quiet) {
-                    err.println("Generated: " + target);
-                }
-            }
+            first = emit(table, rq, renderer, o, fileSuffix(filter), first, out, err);
         }
         err.flush();
         return ExitCodes.OK;
@@ -254,37 +229,47 @@ public final class StatsCommand implements Callable<Integer> {
             }
             for (int k = 0; k < tables.size(); k++) {
                 ResultTable table = tables.get(k);
-                String suffix = k == 0 ? "_per_rank" : "";
-                if (o.equals("-")) {
-                    try {
-                        if (renderer.titled()) {
-                            out.print(first ? "" : "\n");
-                            out.println(" ** " + table.title() + " (" + rq.spec() + "):");
-                            out.println();
-                        } else if (!first) {
-                            out.println();
-                        }
-                        renderer.render(table, out);
-                    } catch (IOException e) {
-                        throw new CliException(ExitCodes.OUTPUT, "cannot write to stdout: " + e.getMessage(), e);
-                    }
-                    out.flush();
-                    first = false;
-                } else {
-                    Path target = Path.of(o + "_" + rq.spec().replace(':', '_') + suffix + "." + renderer.extension());
-                    try {
-                        AtomicFiles.write(target, w -> renderer.render(table, w));
-                    } catch (IOException e) {
-                        throw new CliException(ExitCodes.OUTPUT, target + ": cannot write (" + e.getMessage() + ")", e);
-                    }
-                    if (!quiet) {
-                        err.println("Generated: " + target);
-                    }
-                }
+                first = emit(table, rq, renderer, o, k == 0 ? "_per_rank" : "", first, out, err);
             }
         }
         err.flush();
         return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    /**
+     * Writes one table: to the console ({@code -}) with nsys's title line for titled formats, or atomically to
+     * {@code BASE_<report><suffix>.<ext>}.
+     *
+     * @return the new value of "first table on the console"
+     */
+    private boolean emit(ResultTable table, Request rq, TableRenderer renderer, String o, String suffix, boolean first,
+                         PrintWriter out, PrintWriter err) {
+        if (o.equals("-")) {
+            try {
+                if (renderer.titled()) {
+                    out.print(first ? "" : "\n");
+                    out.println(" ** " + table.title() + " (" + rq.spec() + "):");
+                    out.println();
+                } else if (!first) {
+                    out.println();
+                }
+                renderer.render(table, out);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.OUTPUT, "cannot write to stdout: " + e.getMessage(), e);
+            }
+            out.flush();
+            return false;
+        }
+        Path target = Path.of(o + "_" + rq.spec().replace(':', '_') + suffix + "." + renderer.extension());
+        try {
+            AtomicFiles.write(target, w -> renderer.render(table, w));
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT, target + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        if (!quiet) {
+            err.println("Generated: " + target);
+        }
+        return first;
     }
 
     private static ResultTable concat(List<ResultTable> parts) {
