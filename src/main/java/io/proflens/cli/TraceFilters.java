@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * {@code --filter-nvtx RANGE[@DOMAIN][/INDEX]} into a {@link TraceFilter} (nsys-reference.md §6). The NVTX
  * range is looked up among push/pop and start/end ranges by text and domain name; without {@code @DOMAIN}
  * only ranges without a domain name match (nsys compares {@code text || '@' || domainName}). INDEX is
- * 1-based in start-time order (default 1, the first match).
+ * 1-based in start-time order (default 1, the first match). A Kineto {@code gpu_user_annotation} range
+ * ({@code RANGE@gpu_user_annotation}) filters by its time window only.
  */
 final class TraceFilters {
     private static final Pattern TIME = Pattern.compile("\\s*(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s)?\\s*");
@@ -114,7 +115,11 @@ final class TraceFilters {
             }
             s = Math.max(s, t.startNs(found));
             e = Math.min(e, t.endNs(found));
-            if (t.isPushPop(found)) {
+            if (GlobalIds.vmId(t.globalTid(found)) == io.proflens.ingest.kineto.KinetoJsonImporter.GPU_VM_ID) {
+                // a GPU-side annotation (Kineto gpu_user_annotation) lives on a pseudo thread of the device:
+                // no host thread or process to restrict to, so its time window alone filters
+                tid = 0;
+            } else if (t.isPushPop(found)) {
                 tid = t.globalTid(found);
             } else {
                 pid = GlobalIds.processOf(t.globalTid(found));

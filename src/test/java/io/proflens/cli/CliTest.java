@@ -202,6 +202,18 @@ class CliTest {
     }
 
     @Test
+    void filterNvtxOnAGpuAnnotationUsesItsTimeWindow() {
+        String f = TestData.root().resolve("kineto/tl-h100-qwen1.5-0.5b-chat-infer/Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz").toString();
+        Run all = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", f);
+        Run step = run("stats", "-q", "-r", "cuda_gpu_kern_sum", "-f", "csv", "--filter-nvtx",
+                "ProfilerStep#6@gpu_user_annotation", f);
+        assertThat(step.code()).as(step.err()).isZero();
+        long stepKernels = step.out().lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
+        long allKernels = all.out().lines().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
+        assertThat(stepKernels).isPositive().isLessThanOrEqualTo(allKernels);
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }
