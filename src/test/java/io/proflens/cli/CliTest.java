@@ -214,6 +214,15 @@ class CliTest {
     }
 
     @Test
+    void explainKernelNamesTheRuleAndTile() throws IOException {
+        Run r = run("explain-kernel", "ampere_sgemm_128x64_tn", "ncclDevKernel_AllReduce_Sum_f32_RING_LL");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("GEMM").contains("128x64").contains("communication");
+        Path bad = Files.writeString(tmp.resolve("rules.tsv"), "GEMM\t([unclosed\tbroken regex\n");
+        assertOneLineError(run("explain-kernel", "--rules", bad.toString(), "x"), ExitCodes.INPUT, "rules.tsv:1");
+    }
+
+    @Test
     void missingFile() {
         assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
     }
