@@ -249,10 +249,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             new CaptureSummary(info).render(out, md);
             if (streaming) {
-                out.println((md ? "\n" : "  ") + "Streamed (input over 1 GiB or --stream): launch-correlation checks skipped.");
+                out.println((md ? "\n" : "  ") + "Streamed (input over 1 GiB or --stream): launch-correlation checks and the GPU time breakdown skipped.");
             }
             TableRenderer renderer = fmt.renderer(unit);
             NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(strip);
+            if (!streaming && trace.kernels().size() + trace.memcpys().size() + trace.memsets().size() > 0) {
+                // TraceLens gpu_timeline semantics; communication = proflens' kernel classification
+                io.proflens.analysis.classify.KernelClassifier kc = io.proflens.analysis.classify.KernelClassifier.builtIn();
+                Trace tr = trace;
+                io.proflens.analysis.gputime.GpuTimeBreakdown gb = io.proflens.analysis.gputime.GpuTimeBreakdown.of(trace,
+                        id -> kc.classify(tr.string(id)).category() == io.proflens.analysis.classify.KernelCategory.COMMUNICATION,
+                        false);
+                out.println();
+                out.println(md ? "## GPU Time Breakdown (all devices merged)\n" : " ** GPU Time Breakdown (all devices merged):\n");
+                renderer.render(gb.toTable(), out);
+            }
             for (String name : StatsReportRegistry.DEFAULT_SET) {
                 StatsReport r = registry.get(name);
                 out.println();

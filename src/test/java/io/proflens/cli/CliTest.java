@@ -355,12 +355,14 @@ class CliTest {
         Run stored = run("analyze", "--all", f);
         Run streamed = run("analyze", "--all", "--stream", f);
         assertThat(streamed.code()).isZero();
-        String a = stored.out().replaceAll("(?s)  Import issues.*?\n\n", "");
+        String a = stored.out().replaceAll("(?s)  Import issues.*?\n\n", "")
+                .replaceAll("(?s)\n \\*\\* GPU Time Breakdown.*?\n\n(?= \\*\\*)", "\n");
         String b = streamed.out().replaceAll("(?s)  Import issues.*?\n\n", "").replace(
-                "  Streamed (input over 1 GiB or --stream): launch-correlation checks skipped.\n", "");
+                "  Streamed (input over 1 GiB or --stream): launch-correlation checks and the GPU time breakdown skipped.\n", "");
+        assertThat(stored.out()).contains(" ** GPU Time Breakdown (all devices merged):");
         assertThat(b).isEqualTo(a);
         assertThat(stored.out()).contains("kernel.launch_not_in_capture");
-        assertThat(streamed.out()).contains("launch-correlation checks skipped").doesNotContain("launch_not_in_capture");
+        assertThat(streamed.out()).contains("launch-correlation checks and the GPU time breakdown skipped").doesNotContain("launch_not_in_capture");
     }
 
     @Test
