@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.proflens.ingest.ByteCountingInputStream;
 import io.proflens.ingest.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -69,9 +70,9 @@ public final class KinetoTiledTraceBuilder {
         long maxCorr = 0;
         long maxFlow = 0;
         long events = 0;
-        CountingInputStream counting;
+        ByteCountingInputStream counting;
         try (InputStream raw = open(source)) {
-            counting = new CountingInputStream(raw);
+            counting = new ByteCountingInputStream(raw);
             try (JsonParser p = JSON.createParser(counting)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw new IOException(source + ": not a JSON object");
@@ -129,7 +130,7 @@ public final class KinetoTiledTraceBuilder {
         if (min == null) {
             throw new IOException(source + ": no timed traceEvents to tile");
         }
-        return new SourceFacts(counting.count, events, min, max, maxCorr, maxFlow);
+        return new SourceFacts(counting.count(), events, min, max, maxCorr, maxFlow);
     }
 
     /**
@@ -249,32 +250,6 @@ public final class KinetoTiledTraceBuilder {
             }
         }
         return n;
-    }
-
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 
     private static final class CountingOutputStream extends java.io.FilterOutputStream {

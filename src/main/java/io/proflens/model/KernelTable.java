@@ -199,11 +199,6 @@ public final class KernelTable extends IntervalTable {
             this.blocksPerSm[i] = blocksPerSm;
         }
 
-        /** @return the capacity given or grown to (progress total for readers). */
-        public long capacityHint() {
-            return capacity;
-        }
-
         /** @return whether launch configuration columns are kept. */
         public boolean keepsLaunchConfig() {
             return grid != null;

@@ -47,7 +47,7 @@ class SqliteBaselineTest {
 
     private static List<List<String>> baseline(Path sqlite3, Path db, String report) throws Exception {
         String csv = SqliteBaseline.run(sqlite3, db, SqliteBaseline.forFile(db).reportScript(report), TIMEOUT_S);
-        List<List<String>> rows = BenchTestData.parseCsv(csv);
+        List<List<String>> rows = io.proflens.TestData.parseCsv(csv);
         assertThat(rows).isNotEmpty();
         return rows.subList(1, rows.size()); // without header
     }

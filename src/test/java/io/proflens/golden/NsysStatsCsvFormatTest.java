@@ -42,7 +42,7 @@ class NsysStatsCsvFormatTest {
                 new StatsContext(List.of(), TraceFilter.NONE, new NamingPolicy(true, true)));
         List<Object[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
-            List<String> f = parseCsvLine(line);
+            List<String> f = TestData.parseCsv(line).get(0);
             assertThat(f).hasSize(9);
             rows.add(new Object[] {Double.parseDouble(f.get(0)), Long.parseLong(f.get(1)), Long.parseLong(f.get(2)),
                     Double.parseDouble(f.get(3)), Double.parseDouble(f.get(4)), Long.parseLong(f.get(5)),
@@ -53,33 +53,5 @@ class NsysStatsCsvFormatTest {
         new DelimitedRenderer(new CellFormatter(TimeUnitChoice.NSEC), false, true).render(parsed, sb);
         assertThat(sb.toString().lines().toList()).containsExactlyElementsOf(lines);
         assertThat(lines.get(0)).isEqualTo("Time (%),Total Time (ns),Instances,Avg (ns),Med (ns),Min (ns),Max (ns),StdDev (ns),Name");
-    }
-
-    static List<String> parseCsvLine(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (q) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    q = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

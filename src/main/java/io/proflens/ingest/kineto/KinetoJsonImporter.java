@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.proflens.ingest.ByteCountingInputStream;
 import io.proflens.ingest.ImportException;
 import io.proflens.ingest.ImportOptions;
 import io.proflens.ingest.ProgressListener;
@@ -17,7 +18,6 @@ import io.proflens.model.RowSinks;
 import io.proflens.model.Trace;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -217,10 +217,10 @@ public final class KinetoJsonImporter {
         }
         JsonParser parser = null;
         boolean gzip = false;
-        CountingInputStream counted = null;
+        ByteCountingInputStream counted = null;
         progress.begin("Kineto JSON (bytes)", size);
         try (InputStream fileIn = Files.newInputStream(file)) {
-            counted = new CountingInputStream(fileIn);
+            counted = new ByteCountingInputStream(fileIn);
             BufferedInputStream raw = new BufferedInputStream(counted, BUFFER);
             raw.mark(2);
             int b0 = raw.read();
@@ -229,7 +229,7 @@ public final class KinetoJsonImporter {
             gzip = b0 == 0x1f && b1 == 0x8b;
             InputStream content = gzip ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw;
             sniffJson(file, content, gzip);
-            CountingInputStream c = counted;
+            ByteCountingInputStream c = counted;
             KinetoTraceReader reader = new KinetoTraceReader(file, options, progress, sinks, c::count);
             parser = JSON.createParser(content);
             JsonToken top = reader.readDocument(parser);
@@ -335,7 +335,7 @@ public final class KinetoJsonImporter {
         return parser == null ? 0 : Math.max(0, parser.currentLocation().getByteOffset());
     }
 
-    private static long count(CountingInputStream c) {
+    private static long count(ByteCountingInputStream c) {
         return c == null ? 0 : c.count();
     }
 
@@ -369,43 +369,5 @@ public final class KinetoJsonImporter {
 
     private static String oneLine(Throwable e) {
         return firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    }
-
-    /** Counts the bytes read from the file (compressed bytes for gzip), for progress and error offsets. */
-    private static final class CountingInputStream extends FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            count += s;
-            return s;
-        }
     }
 }

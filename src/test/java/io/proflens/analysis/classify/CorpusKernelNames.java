@@ -89,7 +89,7 @@ final class CorpusKernelNames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<List<String>> rows = parseCsv(text);
+        List<List<String>> rows = io.proflens.TestData.parseCsv(text);
         int col = rows.get(0).indexOf("Name");
         if (col < 0) {
             throw new AssertionError(p + ": no Name column");
@@ -99,48 +99,6 @@ final class CorpusKernelNames {
                 out.putIfAbsent(row.get(col), p.toString());
             }
         }
-    }
-
-    static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (quoted) {
-                if (ch == '"') {
-                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cell.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                row.add(cell.toString());
-                cell.setLength(0);
-            } else if (ch == '\n' || ch == '\r') {
-                if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                row.add(cell.toString());
-                cell.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else {
-                cell.append(ch);
-            }
-        }
-        if (cell.length() > 0 || !row.isEmpty()) {
-            row.add(cell.toString());
-            rows.add(row);
-        }
-        return rows;
     }
 
     private static void kineto(Path p, Map<String, String> out) {

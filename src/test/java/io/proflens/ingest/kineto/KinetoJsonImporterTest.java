@@ -515,7 +515,7 @@ class KinetoJsonImporterTest {
             trace = s.filter(x -> x.toString().endsWith(".json.gz")).findFirst().orElseThrow();
         }
         Map<String, long[]> expected = new HashMap<>(); // name -> {count, sum ns}
-        List<List<String>> csv = readCsv(dir.resolve("EXPECTED_perf_report_csvs/kernel_summary.csv"));
+        List<List<String>> csv = io.proflens.TestData.readCsv(dir.resolve("EXPECTED_perf_report_csvs/kernel_summary.csv"));
         List<String> header = csv.get(0);
         int nameCol = header.indexOf("Kernel name");
         int sumCol = header.indexOf("Kernel duration (µs)_sum");
@@ -889,47 +889,5 @@ class KinetoJsonImporterTest {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** RFC 4180 CSV (quoted fields with commas and doubled quotes). */
-    static List<List<String>> readCsv(Path p) throws IOException {
-        String s = Files.readString(p, StandardCharsets.UTF_8);
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(cell.toString());
-                cell.setLength(0);
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                row.add(cell.toString());
-                cell.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else {
-                cell.append(c);
-            }
-        }
-        if (cell.length() > 0 || !row.isEmpty()) {
-            row.add(cell.toString());
-            rows.add(row);
-        }
-        return rows;
     }
 }
