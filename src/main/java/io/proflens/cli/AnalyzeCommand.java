@@ -52,7 +52,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--all", description = "All rows of every report.")
     boolean all;
 
-    @Option(names = {"-f", "--format"}, description = "column (default) or markdown.")
+    @Option(names = {"-f", "--format"}, description = "column (default), markdown or json.")
     String format = "column";
 
     @Option(names = "--timeunit", description = "nsec (default), usec, msec, seconds.")
@@ -67,6 +67,29 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
+
+    @Option(names = "--set", paramLabel = "ID.KEY=VALUE",
+            description = "Override a rule threshold (repeatable), e.g. --set gpu.low-utilization.minUtilizationPct=70; "
+                    + "ID.enabled=false switches a rule off. 'proflens rules' lists them.")
+    List<String> sets = new java.util.ArrayList<>();
+
+    @Option(names = "--rules-config", paramLabel = "FILE",
+            description = "File of ID.KEY=VALUE lines (# comments), applied before --set.")
+    Path rulesConfig;
+
+    @Option(names = "--kernel-rules", paramLabel = "FILE",
+            description = "Your kernel classification rules (category<TAB>regex<TAB>why), tried before the built-in ones.")
+    Path kernelRules;
+
+    @Option(names = "--tokens-per-step", paramLabel = "N",
+            description = "Tokens processed per iteration: adds throughput (tokens/s) to the phase analysis.")
+    Long tokensPerStep;
+
+    @Option(names = "--no-stats", description = "Only the capture summary, findings and analyses; no stats reports.")
+    boolean noStats;
+
+    @Option(names = "--no-findings", description = "Skip the diagnosis (findings and analyses): summary and stats only.")
+    boolean noFindings;
 
 
     /**
@@ -178,6 +201,34 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return false;
     }
 
+    private io.proflens.rules.RuleConfig ruleConfig(io.proflens.rules.RuleRegistry registry) {
+        if (rulesConfig != null && !Files.isRegularFile(rulesConfig)) {
+            throw new CliException(ExitCodes.USAGE, rulesConfig + ": no such rules config file");
+        }
+        try {
+            return io.proflens.rules.RuleConfig.parse(registry, rulesConfig, sets);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, rulesConfig + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private io.proflens.analysis.classify.KernelClassifier classifier() {
+        io.proflens.analysis.classify.KernelClassifier c = io.proflens.analysis.classify.KernelClassifier.builtIn();
+        if (kernelRules == null) {
+            return c;
+        }
+        if (!Files.isRegularFile(kernelRules)) {
+            throw new CliException(ExitCodes.USAGE, kernelRules + ": no such kernel rules file");
+        }
+        try {
+            return io.proflens.analysis.classify.KernelClassifier.fromFile(kernelRules, c);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.INPUT, e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -193,10 +244,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
-        if (!fmt.name().equals("column") && !fmt.name().equals("markdown")) {
-            throw new CliException(ExitCodes.USAGE, "analyze prints column or markdown; use 'proflens stats -f "
-                    + fmt.name() + "' for machine-readable tables");
+        if (!fmt.name().equals("column") && !fmt.name().equals("markdown") && !fmt.name().equals("json")) {
+            throw new CliException(ExitCodes.USAGE, "analyze prints column, markdown or json; use 'proflens stats -f "
+                    + fmt.name() + "' for single tables");
         }
+        if (tokensPerStep != null && tokensPerStep <= 0) {
+            throw new CliException(ExitCodes.USAGE, "--tokens-per-step must be positive");
+        }
+        io.proflens.rules.RuleRegistry ruleRegistry = io.proflens.rules.RuleRegistry.builtIn();
+        io.proflens.rules.RuleConfig ruleConfig = ruleConfig(ruleRegistry);
+        io.proflens.analysis.classify.KernelClassifier classifier = classifier();
         List<Path> files = inputs.isEmpty() ? List.of() : RankInputs.expand(inputs);
         if (files.size() > 1) {
             return analyzeRanks(files, fmt, unit, out, err);
@@ -213,8 +270,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 err.flush();
             }
             boolean md = fmt.name().equals("markdown");
+            boolean json = fmt.name().equals("json");
             StatsReportRegistry registry = new StatsReportRegistry();
-            boolean streaming = stream || Files.size(input) > STREAM_THRESHOLD_BYTES;
+            boolean streaming = stream || (Files.size(input) > STREAM_THRESHOLD_BYTES
+                    && Files.size(input) > Runtime.getRuntime().maxMemory() / 3);
             Trace trace;
             CaptureInfo info;
             boolean strip;
@@ -247,34 +306,66 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 // One row per operator rather than per call: emit_nvtx names carry per-call ids (nsys keeps them).
                 strip = !keepOpIds && hasOpIds(trace);
             }
+            io.proflens.rules.Diagnosis diagnosis = null;
+            if (!streaming && !noFindings) {
+                io.proflens.rules.RuleContext ctx = new io.proflens.rules.RuleContext(trace, List.of(trace), classifier,
+                        new io.proflens.rules.RuleContext.Options(tokensPerStep));
+                diagnosis = io.proflens.rules.Diagnosis.run(ctx, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig));
+            }
+            NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(strip);
+            java.util.Map<String, Object> stats = new java.util.LinkedHashMap<>();
+            if (!noStats) {
+                for (String name : StatsReportRegistry.DEFAULT_SET) {
+                    StatsReport r = registry.get(name);
+                    String missing = r.missingData(trace);
+                    if (missing != null) {
+                        stats.put(name, input + " " + missing);
+                        continue;
+                    }
+                    stats.put(name, streaming ? tables.get(name)
+                            : r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming)));
+                }
+            }
+            if (json) {
+                new io.proflens.report.AnalysisJsonRenderer(new io.proflens.report.CellFormatter(unit)).render(info,
+                        diagnosis == null ? List.of() : diagnosis.findings(),
+                        diagnosis == null ? List.of() : diagnosis.analyses(), stats, out);
+                return ExitCodes.OK;
+            }
             new CaptureSummary(info).render(out, md);
             if (streaming) {
-                out.println((md ? "\n" : "  ") + "Streamed (input over 1 GiB or --stream): launch-correlation checks and the GPU time breakdown skipped.");
+                out.println((md ? "\n" : "  ") + "Streamed (--stream, or the input is larger than a third of the heap): "
+                        + "findings, analyses and launch-correlation checks skipped. Give the JVM more heap "
+                        + "(JAVA_OPTS=-Xmx...) for the full diagnosis.");
             }
             TableRenderer renderer = fmt.renderer(unit);
-            NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata()).withStripOpIds(strip);
-            if (!streaming && trace.kernels().size() + trace.memcpys().size() + trace.memsets().size() > 0) {
-                // TraceLens gpu_timeline semantics; communication = proflens' kernel classification
-                io.proflens.analysis.classify.KernelClassifier kc = io.proflens.analysis.classify.KernelClassifier.builtIn();
-                Trace tr = trace;
-                io.proflens.analysis.gputime.GpuTimeBreakdown gb = io.proflens.analysis.gputime.GpuTimeBreakdown.of(trace,
-                        id -> kc.classify(tr.string(id)).category() == io.proflens.analysis.classify.KernelCategory.COMMUNICATION,
-                        false);
+            if (diagnosis != null) {
                 out.println();
-                out.println(md ? "## GPU Time Breakdown (all devices merged)\n" : " ** GPU Time Breakdown (all devices merged):\n");
-                renderer.render(gb.toTable(), out);
+                io.proflens.report.FindingsRenderer.render(diagnosis.findings(), out, md);
+                for (ResultTable t : diagnosis.analyses()) {
+                    out.println();
+                    out.println(md ? "## " + t.title() + " (" + t.reportName() + ")\n" : " ** " + t.title() + " ("
+                            + t.reportName() + "):\n");
+                    if (t.size() == 0) {
+                        out.println("No data.");
+                        continue;
+                    }
+                    ResultTable shown = all ? t : t.head(top);
+                    renderer.render(shown, out);
+                    if (shown.size() < t.size()) {
+                        out.println((md ? "\n" : "") + " (" + shown.size() + " of " + t.size() + " rows; --all for all)");
+                    }
+                }
             }
-            for (String name : StatsReportRegistry.DEFAULT_SET) {
-                StatsReport r = registry.get(name);
+            for (java.util.Map.Entry<String, Object> e : stats.entrySet()) {
+                StatsReport r = registry.get(e.getKey());
                 out.println();
-                String heading = r.title() + " (" + name + ")";
-                String missing = r.missingData(trace);
-                if (missing != null) {
-                    out.println(md ? "## " + heading + "\n\nSKIPPED: " + input + " " + missing
-                            : " ** " + heading + ":\n\nSKIPPED: " + input + " " + missing);
+                String heading = r.title() + " (" + e.getKey() + ")";
+                if (!(e.getValue() instanceof ResultTable t)) {
+                    out.println(md ? "## " + heading + "\n\nSKIPPED: " + e.getValue()
+                            : " ** " + heading + ":\n\nSKIPPED: " + e.getValue());
                     continue;
                 }
-                ResultTable t = streaming ? tables.get(name) : r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming));
                 ResultTable shown = all ? t : t.head(top);
                 out.println(md ? "## " + heading + "\n" : " ** " + heading + ":\n");
                 if (strip && r.needs(List.of()).contains(io.proflens.model.TableKind.NVTX)) {

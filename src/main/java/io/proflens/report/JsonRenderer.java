@@ -30,31 +30,42 @@ public final class JsonRenderer implements TableRenderer {
     @Override
     public void render(ResultTable t, Appendable out) throws IOException {
         StringWriter w = new StringWriter();
+        try (JsonGenerator g = factory.createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            writeRows(g, t);
+        }
+        out.append(w.toString()).append('\n');
+    }
+
+    /**
+     * Writes the table as a JSON array of row objects into an open generator (for documents that embed tables).
+     *
+     * @param g the generator, positioned where a value may start
+     * @param t the table
+     * @throws IOException from the generator
+     */
+    public void writeRows(JsonGenerator g, ResultTable t) throws IOException {
         List<Column> cols = t.columns();
         String[] keys = new String[cols.size()];
         for (int c = 0; c < keys.length; c++) {
             keys[c] = fmt.header(cols.get(c));
         }
-        try (JsonGenerator g = factory.createGenerator(w)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (Object[] row : t.rows()) {
-                g.writeStartObject();
-                for (int c = 0; c < keys.length; c++) {
-                    g.writeFieldName(keys[c]);
-                    Object v = fmt.jsonValue(cols.get(c), row[c]);
-                    if (v == null) {
-                        g.writeNull();
-                    } else if (v instanceof BigDecimal) {
-                        g.writeNumber((BigDecimal) v);
-                    } else {
-                        g.writeString(v.toString());
-                    }
+        g.writeStartArray();
+        for (Object[] row : t.rows()) {
+            g.writeStartObject();
+            for (int c = 0; c < keys.length; c++) {
+                g.writeFieldName(keys[c]);
+                Object v = fmt.jsonValue(cols.get(c), row[c]);
+                if (v == null) {
+                    g.writeNull();
+                } else if (v instanceof BigDecimal) {
+                    g.writeNumber((BigDecimal) v);
+                } else {
+                    g.writeString(v.toString());
                 }
-                g.writeEndObject();
             }
-            g.writeEndArray();
+            g.writeEndObject();
         }
-        out.append(w.toString()).append('\n');
+        g.writeEndArray();
     }
 }

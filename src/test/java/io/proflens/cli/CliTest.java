@@ -352,17 +352,17 @@ class CliTest {
     @Test
     void analyzeStreamedEqualsStoredApartFromCorrelationChecks() {
         String f = TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString();
-        Run stored = run("analyze", "--all", f);
+        Run full = run("analyze", "--all", f);
+        Run stored = run("analyze", "--all", "--no-findings", f);
         Run streamed = run("analyze", "--all", "--stream", f);
         assertThat(streamed.code()).isZero();
-        String a = stored.out().replaceAll("(?s)  Import issues.*?\n\n", "")
-                .replaceAll("(?s)\n \\*\\* GPU Time Breakdown.*?\n\n(?= \\*\\*)", "\n");
-        String b = streamed.out().replaceAll("(?s)  Import issues.*?\n\n", "").replace(
-                "  Streamed (input over 1 GiB or --stream): launch-correlation checks and the GPU time breakdown skipped.\n", "");
-        assertThat(stored.out()).contains(" ** GPU Time Breakdown (all devices merged):");
+        String a = stored.out().replaceAll("(?s)  Import issues.*?\n\n", "");
+        String b = streamed.out().replaceAll("(?s)  Import issues.*?\n\n", "").replaceAll("  Streamed \\(--stream.*\n", "");
+        assertThat(full.out()).contains(" ** Findings (").contains(" ** GPU Time Breakdown (gpu_time_breakdown):");
+        assertThat(stored.out()).doesNotContain(" ** Findings (");
         assertThat(b).isEqualTo(a);
         assertThat(stored.out()).contains("kernel.launch_not_in_capture");
-        assertThat(streamed.out()).contains("launch-correlation checks and the GPU time breakdown skipped").doesNotContain("launch_not_in_capture");
+        assertThat(streamed.out()).contains("findings, analyses and launch-correlation checks skipped").doesNotContain("launch_not_in_capture");
     }
 
     @Test

@@ -4,9 +4,8 @@ import io.proflens.model.KernelTable;
 import io.proflens.model.LaunchLinks;
 import io.proflens.model.MemcpyTable;
 import io.proflens.model.MemsetTable;
-import io.proflens.model.PrimitiveSort;
 import io.proflens.model.Trace;
-import java.util.Arrays;
+import io.proflens.model.interval.Intervals;
 import java.util.function.IntPredicate;
 
 /**
@@ -108,79 +107,5 @@ public record GpuTimeBreakdown(int events, long computationNs, long exposedCommN
                     : io.proflens.analysis.stats.SummaryStats.percent(v, totalNs)});
         }
         return new io.proflens.analysis.ResultTable("gpu_time_breakdown", "GPU Time Breakdown", cols, rows);
-    }
-
-    /** Growable list of [start, end) intervals and the sorted-merge operations on them (flat {@code long[]} pairs). */
-    static final class Intervals {
-        private long[] v = new long[64];
-        private int n;
-
-        void add(long s, long e) {
-            if (n + 2 > v.length) {
-                v = Arrays.copyOf(v, v.length * 2);
-            }
-            v[n++] = s;
-            v[n++] = Math.max(s, e);
-        }
-
-        /** @return disjoint intervals covering the added ones, ascending, as {s0, e0, s1, e1, ...}. */
-        long[] union() {
-            int m = n / 2;
-            long[] values = v;
-            int[] idx = PrimitiveSort.sortIndices(PrimitiveSort.identity(m), (a, b) -> Long.compare(values[2 * a], values[2 * b]));
-            long[] out = new long[n];
-            int o = 0;
-            for (int j = 0; j < m; j++) {
-                long s = v[2 * idx[j]];
-                long e = v[2 * idx[j] + 1];
-                if (o > 0 && s <= out[o - 1]) {
-                    out[o - 1] = Math.max(out[o - 1], e);
-                } else {
-                    out[o++] = s;
-                    out[o++] = e;
-                }
-            }
-            return Arrays.copyOf(out, o);
-        }
-
-        /** @return the union of two disjoint sorted lists. */
-        static long[] merge(long[] a, long[] b) {
-            Intervals all = new Intervals();
-            for (int i = 0; i < a.length; i += 2) {
-                all.add(a[i], a[i + 1]);
-            }
-            for (int i = 0; i < b.length; i += 2) {
-                all.add(b[i], b[i + 1]);
-            }
-            return all.union();
-        }
-
-        static long length(long[] u) {
-            long t = 0;
-            for (int i = 0; i < u.length; i += 2) {
-                t += u[i + 1] - u[i];
-            }
-            return t;
-        }
-
-        /** @return total length of the intersection of two disjoint sorted lists (two pointers). */
-        static long overlap(long[] a, long[] b) {
-            long t = 0;
-            int i = 0;
-            int j = 0;
-            while (i < a.length && j < b.length) {
-                long s = Math.max(a[i], b[j]);
-                long e = Math.min(a[i + 1], b[j + 1]);
-                if (e > s) {
-                    t += e - s;
-                }
-                if (a[i + 1] < b[j + 1]) {
-                    i += 2;
-                } else {
-                    j += 2;
-                }
-            }
-            return t;
-        }
     }
 }

@@ -1,0 +1,19 @@
+package io.proflens.rules;
+
+import java.util.List;
+
+/**
+ * The code list of built-in rules (CONVENTIONS habit 6: one authoritative list, guarded by a test). Each call
+ * returns new instances; rules are stateless.
+ */
+final class BuiltInRules {
+    private BuiltInRules() {
+    }
+
+    static List<Rule> all() {
+        return List.of(
+                new io.proflens.rules.kernels.FusionCandidatesRule(),
+                new io.proflens.rules.kernels.GemmShareRule(),
+                new io.proflens.rules.comm.ExposedCommunicationRule());
+    }
+}

@@ -1,0 +1,118 @@
+package io.proflens.rules;
+
+import io.proflens.analysis.classify.KernelCategory;
+import io.proflens.analysis.classify.KernelClassifier;
+import io.proflens.model.Trace;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What rules judge: one trace (the "rank" under analysis), optionally the other ranks of the same job, the kernel
+ * classifier, user-supplied facts ({@link Options}), and every analysis computed at most once and shared between
+ * rules. Not thread-safe: one engine run uses one context.
+ */
+public final class RuleContext {
+    private final Trace trace;
+    private final List<Trace> ranks;
+    private final KernelClassifier classifier;
+    private final Options options;
+    private final Map<String, Object> memo = new HashMap<>();
+    private KernelCategory[] categoryByNameId;
+
+    /**
+     * Facts the trace cannot tell.
+     *
+     * @param tokensPerStep tokens processed per iteration (for throughput), or null
+     */
+    public record Options(Long tokensPerStep) {
+        /** @return no facts given */
+        public static Options none() {
+            return new Options(null);
+        }
+    }
+
+    /**
+     * @param trace      the trace under analysis
+     * @param ranks      every rank of the job including {@code trace} (a single-element list for one input)
+     * @param classifier kernel classifier
+     * @param options    user-supplied facts
+     */
+    public RuleContext(Trace trace, List<Trace> ranks, KernelClassifier classifier, Options options) {
+        this.trace = trace;
+        this.ranks = List.copyOf(ranks);
+        this.classifier = classifier;
+        this.options = options;
+    }
+
+    /** @return a context for a single trace with the built-in classifier and no options */
+    public static RuleContext of(Trace trace) {
+        return new RuleContext(trace, List.of(trace), KernelClassifier.builtIn(), Options.none());
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** @return every rank of the job (at least {@link #trace()}) */
+    public List<Trace> ranks() {
+        return ranks;
+    }
+
+    public KernelClassifier classifier() {
+        return classifier;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * @param nameId a string id of the trace (a kernel's demangled name)
+     * @return its category (computed once per distinct name)
+     */
+    public KernelCategory category(int nameId) {
+        if (categoryByNameId == null) {
+            categoryByNameId = new KernelCategory[trace.strings().size()];
+        }
+        if (nameId < 0 || nameId >= categoryByNameId.length) {
+            return KernelCategory.OTHER;
+        }
+        KernelCategory c = categoryByNameId[nameId];
+        if (c == null) {
+            c = classifier.classify(trace.string(nameId)).category();
+            categoryByNameId[nameId] = c;
+        }
+        return c;
+    }
+
+    /** @return kernel time by category, top kernels, GEMM tiles, pointwise families (all kernels) */
+    public io.proflens.analysis.classify.CategoryBreakdown categoryBreakdown() {
+        return analysis("categoryBreakdown", () -> io.proflens.analysis.classify.CategoryBreakdown.of(trace, classifier));
+    }
+
+    /** @return TraceLens gpu_timeline breakdown over all GPU events, communication by this context's classifier */
+    public io.proflens.analysis.gputime.GpuTimeBreakdown gpuTimeBreakdown() {
+        return analysis("gpuTimeBreakdown", () -> io.proflens.analysis.gputime.GpuTimeBreakdown.of(trace,
+                id -> category(id) == KernelCategory.COMMUNICATION, false));
+    }
+
+    /**
+     * The memo every typed accessor goes through: computes {@code compute} once per key.
+     *
+     * @param key     unique key (analysis name plus its parameters)
+     * @param compute the analysis
+     * @param <T>     result type
+     * @return the (cached) result
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T analysis(String key, Supplier<T> compute) {
+        Object v = memo.get(key);
+        if (v == null) {
+            v = compute.get();
+            memo.put(key, v);
+        }
+        return (T) v;
+    }
+}
