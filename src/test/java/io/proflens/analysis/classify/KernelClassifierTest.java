@@ -76,6 +76,7 @@ class KernelClassifierTest {
                 Arguments.of("silu_kernel", ACTIVATION, null),
                 Arguments.of("GeluCUDAKernelImpl", ACTIVATION, null),
                 Arguments.of("split_embedding_codegen_forward_unweighted_kernel", EMBEDDING, null),
+
                 Arguments.of("multi_tensor_apply_kernel<TensorListMetadata<4>, AdamFunctor", OPTIMIZER, null),
                 Arguments.of("vectorized_elementwise_kernel<4, at::native::CUDAFunctor_add<float>", ELEMENTWISE,
                         null),
@@ -99,6 +100,9 @@ class KernelClassifierTest {
 
     static Stream<Arguments> namesFromTheIssue() {
         return Stream.of(
+                // RoPE is elementwise, not an embedding lookup (vLLM's real kernel name)
+                Arguments.of("void vllm::rotary_embedding_kernel<c10::BFloat16, true>(const long *, T1 *, T1 *, const T1 *, int, long, long, int, int, int)", ELEMENTWISE, null),
+                Arguments.of("apply_rope_kernel", ELEMENTWISE, null),
                 Arguments.of("ncclDevKernel_AllReduce_Sum_f32_RING_LL", COMMUNICATION, null),
                 Arguments.of("void vllm::cross_device_reduce_2stage<__nv_bfloat16, 8>(vllm::RankData*, ...)",
                         COMMUNICATION, null),
