@@ -19,9 +19,12 @@ import java.util.Objects;
  *                     them), or a classpath string of several entries joined with ':'; every entry must exist
  * @param keepFiles    keep the tiled files and outputs (a later run with the same work dir reuses tiled files
  *                     whose tile spec matches)
+ * @param analyzeXmx   when non-null, also time {@code proflens analyze -f json} (capture summary, every rule and
+ *                     analysis, the default stats) in a child JVM with this {@code -Xmx}, and print its ratio to the
+ *                     {@code stats} time (issue target: ≤ {@value Benchmark#ANALYZE_RATIO_TARGET}×)
  */
 public record BenchOptions(Path source, Path workDir, List<Long> kernelCounts, int repeats, Path proflensJar,
-                           boolean keepFiles) {
+                           boolean keepFiles, String analyzeXmx) {
     /** The FastVideo Wan2.1 H100 inference export (3442 kernels per tile), relative to the repository root. */
     public static final Path DEFAULT_SOURCE =
             Path.of("..", "shared", "data", "nsys", "nsysai-fastvideo-wan-infer-h100x2", "h100_2gpu_1s.sqlite");
@@ -37,6 +40,12 @@ public record BenchOptions(Path source, Path workDir, List<Long> kernelCounts, i
             }
         }
         repeats = Math.max(1, repeats);
+    }
+
+    /** Options without the analyze measurement. */
+    public BenchOptions(Path source, Path workDir, List<Long> kernelCounts, int repeats, Path proflensJar,
+            boolean keepFiles) {
+        this(source, workDir, kernelCounts, repeats, proflensJar, keepFiles, null);
     }
 
     /** @return the defaults (Wan export, temp work dir, 1M and 10M, one repeat, files deleted) for a jar. */

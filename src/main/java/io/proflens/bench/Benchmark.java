@@ -75,6 +75,8 @@ public final class Benchmark {
     public static final String DEFAULT_XMX = "1536m";
     /** Speed-up target of the issue (sqlite3 time / proflens time). */
     public static final double SPEEDUP_TARGET = 3.0;
+    /** Issue target for {@code analyze} time / {@code stats} time on the same file. */
+    public static final double ANALYZE_RATIO_TARGET = 2.0;
     /** Peak RSS target of the issue, MiB. */
     public static final long RSS_TARGET_MIB = 2048;
     /**
@@ -132,7 +134,8 @@ public final class Benchmark {
     }
 
     /** One row of the table. */
-    private record Point(long target, TiledExportBuilder.Result file, ToolRuns proflens, ToolRuns sqlite) {
+    private record Point(long target, TiledExportBuilder.Result file, ToolRuns proflens, ToolRuns sqlite,
+                         ToolRuns analyze) {
     }
 
     /** Failure with an exit code and a one-line message. */
@@ -206,12 +209,15 @@ public final class Benchmark {
                 String size = sizeLabel(target);
                 ToolRuns proflens = runProflens(o, size, java, xmx, file, outDir, scratch, out);
                 ToolRuns sqlite = runSqlite(o, size, sqlite3, file, scratch, sqliteTmp, out);
-                points.add(new Point(target, file, proflens, sqlite));
+                ToolRuns analyze = o.analyzeXmx() == null ? null
+                        : runAnalyze(o, size, java, o.analyzeXmx(), file, outDir, scratch, out);
+                points.add(new Point(target, file, proflens, sqlite, analyze));
                 cleanOutputs(outDir);
             }
             table(out, points);
             for (Point p : points) {
-                for (ToolRuns t : List.of(p.proflens(), p.sqlite())) {
+                for (ToolRuns t : p.analyze() == null ? List.of(p.proflens(), p.sqlite())
+                        : List.of(p.proflens(), p.sqlite(), p.analyze())) {
                     if (t.failure() != null) {
                         throw new BenchFailure(EXIT_FAILED, t.failure());
                     }
@@ -309,6 +315,40 @@ public final class Benchmark {
         return ToolRuns.ok(runs);
     }
 
+    /** {@code proflens analyze -q -f json FILE > out/analyze.json}: the whole diagnosis plus the default stats. */
+    private static ToolRuns runAnalyze(BenchOptions o, String size, Path java, String xmx, TiledExportBuilder.Result file,
+            Path outDir, Path scratch, PrintStream out) throws BenchFailure {
+        Path json = outDir.resolve("analyze.json");
+        List<String> cmd = List.of(java.toString(), "-Xmx" + xmx, "-cp", o.proflensJar().toString(),
+                CLI_MAIN, "analyze", "-q", "-f", "json", file.file().toString());
+        List<Measurement> runs = new ArrayList<>();
+        for (int i = 1; i <= o.repeats(); i++) {
+            Measurement m;
+            try {
+                Files.deleteIfExists(json);
+                m = ChildMeter.run(cmd, null, json, scratch, Map.of());
+            } catch (IOException e) {
+                throw new BenchFailure(EXIT_FAILED, "cannot run " + cmd.get(0) + ": " + SqliteFiles.oneLine(e));
+            }
+            out.printf(Locale.ROOT, "  proflens analyze run %d: %.2f s wall, %.2f s CPU, peak RSS %.0f MB, exit %d%n", i,
+                    m.seconds(), m.cpuSeconds(), m.rssMiB(), m.exitCode());
+            if (m.exitCode() != 0) {
+                String why = firstProblemLine(m.stderrTail());
+                return new ToolRuns(runs, "proflens analyze failed at " + size + " kernels with -Xmx" + xmx + " (exit "
+                        + m.exitCode() + (why.isEmpty() ? "" : ": " + why) + ")", m, null);
+            }
+            try {
+                if (!Files.isRegularFile(json) || Files.size(json) == 0) {
+                    return new ToolRuns(runs, "proflens analyze exited 0 but wrote no JSON", m, null);
+                }
+            } catch (IOException e) {
+                throw new BenchFailure(EXIT_IO, SqliteFiles.oneLine(e));
+            }
+            runs.add(m);
+        }
+        return ToolRuns.ok(runs);
+    }
+
     private static ToolRuns runSqlite(BenchOptions o, String size, Optional<Path> sqlite3, TiledExportBuilder.Result file, Path scratch,
                                       Path sqliteTmp, PrintStream out) throws BenchFailure {
         if (sqlite3.isEmpty()) {
@@ -386,6 +426,25 @@ public final class Benchmark {
                 + "file MB = MiB; speed-up = sqlite3 s / proflens s)");
         scaling(out, points);
         targets(out, points);
+        analyzeLines(out, points);
+    }
+
+    /** One line per size: analyze time and RSS, and its ratio to the stats time (target ≤ 2×). */
+    private static void analyzeLines(PrintStream out, List<Point> points) {
+        for (Point p : points) {
+            if (p.analyze() == null) {
+                continue;
+            }
+            String size = sizeLabel(p.target());
+            if (!p.analyze().ok() || !p.proflens().ok()) {
+                out.println("analyze " + size + ": " + (p.analyze().failure() != null ? p.analyze().failure() : "no run"));
+                continue;
+            }
+            double r = p.analyze().medianSeconds() / p.proflens().medianSeconds();
+            out.printf(Locale.ROOT, "analyze %s: %.2f s wall, peak RSS %.0f MB; analyze/stats %.2f× %s (target <= %.1f×)%n",
+                    size, p.analyze().medianSeconds(), p.analyze().maxRssMiB(), r,
+                    r <= ANALYZE_RATIO_TARGET ? "met" : "MISSED", ANALYZE_RATIO_TARGET);
+        }
     }
 
     private static void fill(String[] r, int i, ToolRuns t) {

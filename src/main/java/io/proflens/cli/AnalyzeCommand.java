@@ -96,7 +96,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * Several ranks: one summary line per rank, then each default report per rank (top rows of each rank) and
      * combined over all ranks.
      */
-    private int analyzeRanks(List<Path> files, OutputFormat fmt, TimeUnitChoice unit, PrintWriter out, PrintWriter err) {
+    private int analyzeRanks(List<Path> files, OutputFormat fmt, TimeUnitChoice unit, PrintWriter out, PrintWriter err,
+            io.proflens.rules.RuleEngine engine, io.proflens.analysis.classify.KernelClassifier classifier) {
+        if (fmt.name().equals("json")) {
+            throw new CliException(ExitCodes.USAGE, "analyze -f json takes one input; run it per rank file");
+        }
         RankInputs.Loaded loaded = RankInputs.load(files, ImportOptions.all(), quiet, err);
         boolean md = fmt.name().equals("markdown");
         out.println(md ? "# proflens analysis — " + loaded.traces().size() + " ranks\n"
@@ -116,7 +120,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
         TableRenderer renderer = fmt.renderer(unit);
         StatsReportRegistry registry = new StatsReportRegistry();
         try {
-            for (String name : StatsReportRegistry.DEFAULT_SET) {
+            if (!noFindings && !loaded.traces().isEmpty()) {
+                List<List<io.proflens.rules.Finding>> perRank = new java.util.ArrayList<>();
+                for (Trace t : loaded.traces()) {
+                    perRank.add(engine.run(new io.proflens.rules.RuleContext(t, loaded.traces(), classifier,
+                            new io.proflens.rules.RuleContext.Options(tokensPerStep))));
+                }
+                out.println();
+                io.proflens.report.FindingsRenderer.render(io.proflens.rules.RankFindings.merge(perRank, loaded.ranks()),
+                        out, md);
+            }
+            for (String name : noStats ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
                 StatsReport r = registry.get(name);
                 List<Trace> usable = new java.util.ArrayList<>();
                 List<Integer> ranks = new java.util.ArrayList<>();
@@ -256,7 +270,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         io.proflens.analysis.classify.KernelClassifier classifier = classifier();
         List<Path> files = inputs.isEmpty() ? List.of() : RankInputs.expand(inputs);
         if (files.size() > 1) {
-            return analyzeRanks(files, fmt, unit, out, err);
+            return analyzeRanks(files, fmt, unit, out, err, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig), classifier);
         }
         Path input = files.isEmpty() ? null : files.get(0);
         Path demoDir = null;

@@ -34,6 +34,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--xmx", description = "Heap of the proflens child JVM (default ${DEFAULT-VALUE}).")
     String xmx = Benchmark.DEFAULT_XMX;
 
+    @Option(names = "--analyze", description = "Also time 'proflens analyze -f json' (all rules, analyses and default stats) "
+            + "and print its ratio to the stats time (target <= 2x).")
+    boolean analyze;
+
+    @Option(names = "--analyze-xmx", description = "Heap of the analyze child JVM (default ${DEFAULT-VALUE}).")
+    String analyzeXmx = "6g";
+
     @Option(names = "--keep", description = "Keep tiled files (reused by a later run with the same --work-dir).")
     boolean keep;
 
@@ -83,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
                 () -> new CliException(ExitCodes.INTERNAL, "cannot locate the proflens jar to run as the child process"));
         BenchOptions o;
         try {
-            o = new BenchOptions(source, workDir, counts, repeats, jar, keep);
+            o = new BenchOptions(source, workDir, counts, repeats, jar, keep, analyze ? analyzeXmx : null);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

@@ -58,6 +58,18 @@ class BenchmarkTest {
     }
 
     @Test
+    void analyzeMeasurementPrintsItsRatioToStats() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-analyze"));
+        BenchOptions o = new BenchOptions(BenchTestData.fuser(), work, List.of(19L), 1, ownClasspath(), false, "512m");
+
+        int code = Benchmark.run(o, out, err);
+
+        assertThat(code).as(out() + err()).isZero();
+        assertThat(out()).contains("proflens analyze run 1:")
+                .containsPattern("analyze 19: [0-9.]+ s wall, peak RSS [0-9]+ MB; analyze/stats [0-9.]+× (met|MISSED)");
+    }
+
+    @Test
     void runsTinySizesPrintsTheTableAndCleansUp() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         BenchOptions o = new BenchOptions(BenchTestData.fuser(), work, List.of(19L, 57L), 1, ownClasspath(), false);
