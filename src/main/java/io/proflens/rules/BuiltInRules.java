@@ -12,6 +12,8 @@ final class BuiltInRules {
 
     static List<Rule> all() {
         return List.of(
+                new io.proflens.rules.gpu.LowUtilizationRule(),
+                new io.proflens.rules.gpu.IdleGapsRule(),
                 new io.proflens.rules.kernels.FusionCandidatesRule(),
                 new io.proflens.rules.kernels.GemmShareRule(),
                 new io.proflens.rules.comm.ExposedCommunicationRule());

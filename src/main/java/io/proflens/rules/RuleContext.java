@@ -98,6 +98,24 @@ public final class RuleContext {
                 id -> category(id) == KernelCategory.COMMUNICATION, false));
     }
 
+    /** @return per device/stream utilization and nsys gpu_time_util chunks with nsys's defaults (30 chunks, 50 %) */
+    public io.proflens.analysis.gputime.GpuUtilization gpuUtilization() {
+        return analysis("gpuUtilization", () -> io.proflens.analysis.gputime.GpuUtilization.of(trace));
+    }
+
+    /**
+     * @param minGapNs keep gaps longer than this, ns
+     * @return nsys gpu_gaps with that threshold
+     */
+    public io.proflens.analysis.gputime.GpuGaps gpuGaps(long minGapNs) {
+        return analysis("gpuGaps:" + minGapNs, () -> io.proflens.analysis.gputime.GpuGaps.of(trace, minGapNs));
+    }
+
+    /** @return whether the trace has any kernel, memcpy or memset */
+    public boolean hasGpuWork() {
+        return trace.kernels().size() + trace.memcpys().size() + trace.memsets().size() > 0;
+    }
+
     /**
      * The memo every typed accessor goes through: computes {@code compute} once per key.
      *
