@@ -17,8 +17,27 @@ final class AnalysisTables {
         if (gpu) {
             out.add(ctx.gpuTimeBreakdown().toTable());
         }
+        if (gpu) {
+            out.addAll(ctx.gpuUtilization().toTables());
+            out.add(ctx.idleAttribution().toTable());
+        }
         if (t.kernels().size() > 0) {
             out.addAll(ctx.categoryBreakdown().toTables());
+        }
+        if (t.kernels().size() > 0 && ctx.commOverlap().ranks().stream().anyMatch(r -> r.communicationNs() > 0)) {
+            out.add(ctx.commOverlap().toTable());
+        }
+        if (t.nvtx().size() > 0) {
+            out.addAll(ctx.phases().toTables());
+        }
+        if (t.memcpys().size() > 0) {
+            out.addAll(ctx.memoryTransfers().toTables());
+        }
+        if (t.cudaApi().size() > 0) {
+            out.addAll(ctx.cudaApi().toTables());
+        }
+        if (t.osRuntime().size() > 0) {
+            out.addAll(ctx.osRuntime().toTables());
         }
         return out;
     }

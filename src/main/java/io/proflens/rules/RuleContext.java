@@ -111,6 +111,54 @@ public final class RuleContext {
         return analysis("gpuGaps:" + minGapNs, () -> io.proflens.analysis.gputime.GpuGaps.of(trace, minGapNs));
     }
 
+    /**
+     * @param consecutiveKernelDelayNs HTA's kernel-wait threshold, ns
+     * @return HTA idle-time attribution per stream
+     */
+    public io.proflens.analysis.gputime.IdleAttribution idleAttribution(long consecutiveKernelDelayNs) {
+        return analysis("idleAttribution:" + consecutiveKernelDelayNs,
+                () -> io.proflens.analysis.gputime.IdleAttribution.of(trace, consecutiveKernelDelayNs));
+    }
+
+    /** @return HTA idle-time attribution with HTA's default kernel-wait threshold (30 µs) */
+    public io.proflens.analysis.gputime.IdleAttribution idleAttribution() {
+        return idleAttribution(io.proflens.analysis.gputime.IdleAttribution.DEFAULT_CONSECUTIVE_KERNEL_DELAY_NS);
+    }
+
+    /** @return HTA communication/computation overlap per (pid, device), with this context's classifier */
+    public io.proflens.analysis.gputime.CommOverlap commOverlap() {
+        return analysis("commOverlap", () -> io.proflens.analysis.gputime.CommOverlap.of(trace,
+                id -> category(id) == KernelCategory.COMMUNICATION, classifier, Long.MAX_VALUE));
+    }
+
+    /** @return phases and iterations with default options and this context's tokens per step */
+    public io.proflens.analysis.phases.PhaseAnalysis phases() {
+        return analysis("phases", () -> io.proflens.analysis.phases.PhaseAnalysis.of(trace,
+                io.proflens.analysis.phases.PhaseOptions.defaults().withTokensPerStep(options.tokensPerStep())));
+    }
+
+    /** @return memcpy directions, size buckets, pageable copies, memcpy API share */
+    public io.proflens.analysis.memory.MemoryTransferAnalysis memoryTransfers() {
+        return analysis("memoryTransfers", () -> io.proflens.analysis.memory.MemoryTransferAnalysis.of(trace));
+    }
+
+    /** @return CUDA API sync share and callers, launch overhead, tiny kernels */
+    public io.proflens.analysis.api.CudaApiAnalysis cudaApi() {
+        return analysis("cudaApi", () -> io.proflens.analysis.api.CudaApiAnalysis.of(trace));
+    }
+
+    /**
+     * @return OS runtime wait analysis; calls per iteration use the main iteration count of {@link #phases()} when
+     *         there is one
+     */
+    public io.proflens.analysis.osrt.OsRuntimeAnalysis osRuntime() {
+        return analysis("osRuntime", () -> {
+            io.proflens.analysis.phases.PhaseAnalysis p = phases();
+            Integer iters = p.mainIteration() == null ? null : p.mainIteration().count();
+            return io.proflens.analysis.osrt.OsRuntimeAnalysis.of(trace, iters == null || iters <= 0 ? null : iters);
+        });
+    }
+
     /** @return whether the trace has any kernel, memcpy or memset */
     public boolean hasGpuWork() {
         return trace.kernels().size() + trace.memcpys().size() + trace.memsets().size() > 0;

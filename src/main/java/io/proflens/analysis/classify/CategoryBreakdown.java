@@ -249,6 +249,10 @@ public record CategoryBreakdown(long kernelCount, long totalKernelNs, List<Categ
                 return t.toLowerCase(Locale.ROOT);
             }
         }
+        String fn = functionName(name);
+        if (fn != null) {
+            return fn;
+        }
         m = IDENT.matcher(name);
         while (m.find()) {
             String t = m.group();
@@ -257,6 +261,32 @@ public record CategoryBreakdown(long kernelCount, long totalKernelNs, List<Categ
             }
         }
         return name.length() > 40 ? name.substring(0, 40) : name;
+    }
+
+    /**
+     * @return the function's own name: the identifier right before the first top-level {@code <} or {@code (},
+     *         without namespaces and a leading return type ({@code void cudnn::bn_bw_1C11_kernel_new<...>(...)} →
+     *         {@code bn_bw_1C11_kernel_new}); null when there is none
+     */
+    static String functionName(String name) {
+        int end = name.length();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '<' || c == '(') {
+                end = i;
+                break;
+            }
+        }
+        String head = name.substring(0, end).strip();
+        int sp = head.lastIndexOf(' ');
+        if (sp >= 0) {
+            head = head.substring(sp + 1);
+        }
+        int ns = head.lastIndexOf("::");
+        if (ns >= 0) {
+            head = head.substring(ns + 2);
+        }
+        return IDENT.matcher(head).matches() && !INFRA.contains(head) ? head : null;
     }
 
     private static double pct(long part, long total) {

@@ -48,7 +48,9 @@ public final class FusionCandidatesRule implements Rule {
     @Override
     public List<Threshold> thresholds() {
         return List.of(new Threshold("minSharePct", "%", 30, "pointwise-type share of kernel time that fires the rule",
-                "TraceLens/HTA kernel breakdowns of fused transformer training"));
+                "TraceLens/HTA kernel breakdowns of fused transformer training"),
+                new Threshold("minLaunches", "count", 100, "pointwise-type launches needed before judging",
+                        "a handful of kernels (toy programs, micro-benchmarks) is no fusion opportunity"));
     }
 
     @Override
@@ -71,6 +73,10 @@ public final class FusionCandidatesRule implements Rule {
         ev.add(new Evidence("pointwise-type kernel time", duration(pwNs) + " = " + pct(share) + " of "
                 + duration(b.totalKernelNs()) + " kernel time, " + count(pwCount) + " launches (avg "
                 + duration(pwCount == 0 ? 0 : (double) pwNs / pwCount) + ")"));
+        if (pwCount < limits.get("minLaunches")) {
+            return Finding.ok(this, "only " + count(pwCount) + " pointwise-type launches (fewer than "
+                    + count(limits.getLong("minLaunches")) + "): nothing worth fusing", ev);
+        }
         if (share < min) {
             return Finding.ok(this, "pointwise-type kernels are " + pct(share) + " of kernel time (threshold "
                     + pct(min) + ")", ev);
@@ -80,6 +86,23 @@ public final class FusionCandidatesRule implements Rule {
             ev.add(new Evidence("top kernel overall", CategoryBreakdown.family(top.name()) + " (" + top.category().label()
                     + "): " + duration(top.totalNs()) + ", " + pct(top.pct()) + " of kernel time, "
                     + count(top.count()) + " launches"));
+        }
+        if (ctx.trace().nvtx().size() > 0) {
+            // What dominates each training phase: GEMMs in forward, pointwise work overall (the expert's contrast)
+            for (io.proflens.analysis.phases.PhaseKernels pk : ctx.phases().phaseKernels()) {
+                if (pk.role() == io.proflens.analysis.phases.PhaseRole.OTHER || pk.topKernels().isEmpty()
+                        || pk.phaseLabel().contains("::")
+                        || ev.size() > 8) {
+                    continue;
+                }
+                io.proflens.analysis.phases.PhaseKernels.KernelTime kt = pk.topKernels().get(0);
+                String tile = ctx.classifier().classify(kt.name()).tileShape();
+                ev.add(new Evidence(pk.phaseLabel() + " (" + pk.role().name().toLowerCase(java.util.Locale.ROOT)
+                        + ") top kernel", shorten(kt.name()) + " (" + kt.category().label()
+                        + (tile == null ? "" : ", tile " + tile.replace('x', '×')) + "): " + duration(kt.timeNs())
+                        + " = " + pct(pk.gpuOpTimeNs() == 0 ? 0 : 100.0 * kt.timeNs() / pk.gpuOpTimeNs())
+                        + " of the phase's GPU time"));
+            }
         }
         StringJoiner fams = new StringJoiner(", ");
         int shown = 0;

@@ -40,7 +40,7 @@ public final class GemmShareRule implements Rule {
 
     @Override
     public String description() {
-        return "GEMM (+ attention) share of kernel time, the dominant GEMM kernel and its tile shape (parsed from "
+        return "GEMM (+ attention) share of compute kernel time (communication excluded), the dominant GEMM kernel and its tile shape (parsed from "
                 + "names like ampere_sgemm_128x64_tn or nvjet_tst_128x64), and GEMM time by tile. Fires when "
                 + "GEMM+attention are below 50% of kernel time or most GEMM time uses tiles no larger than 64.";
     }
@@ -64,7 +64,14 @@ public final class GemmShareRule implements Rule {
         CategoryBreakdown.CategoryRow attn = b.category(KernelCategory.ATTENTION);
         long gemmNs = gemm == null ? 0 : gemm.totalNs();
         long attnNs = attn == null ? 0 : attn.totalNs();
-        double share = b.totalKernelNs() == 0 ? 0 : 100.0 * (gemmNs + attnNs) / b.totalKernelNs();
+        long computeNs = 0;
+        for (CategoryBreakdown.CategoryRow r : b.categories()) {
+            if (r.category().isCompute()) {
+                computeNs += r.totalNs();
+            }
+        }
+        // share of compute kernel time: communication-bound jobs are judged by the communication rules instead
+        double share = computeNs == 0 ? 0 : 100.0 * (gemmNs + attnNs) / computeNs;
         List<Evidence> ev = new ArrayList<>();
         ev.add(new Evidence("GEMM", duration(gemmNs) + " (" + pct(gemm == null ? 0 : gemm.pct()) + " of kernel time), "
                 + count(gemm == null ? 0 : gemm.count()) + " launches"));
@@ -108,12 +115,13 @@ public final class GemmShareRule implements Rule {
             return Finding.ok(this, "no GEMM kernels", ev);
         }
         if (!lowShare && !smallTiles) {
-            return Finding.ok(this, "GEMM + attention are " + pct(share) + " of kernel time", ev);
+            return Finding.ok(this, "GEMM + attention are " + pct(share) + " of compute kernel time", ev);
         }
-        String top = b.topKernels().get(0).category().label();
+        CategoryBreakdown.CategoryRow largest = b.categories().stream().filter(r -> r.category().isCompute())
+                .findFirst().orElse(b.categories().get(0));
         String summary = lowShare
-                ? "GEMM + attention are only " + pct(share) + " of kernel time; the largest category is "
-                        + b.categories().get(0).category().label() + " (top kernel: " + top + ")"
+                ? "GEMM + attention are only " + pct(share) + " of compute kernel time; the largest compute category is "
+                        + largest.category().label() + " (" + pct(largest.pct()) + " of kernel time)"
                 : "most GEMM time (" + pct(100.0 * smallNs / tiledNs) + ") runs in small tiles: the matrices are small";
         if (lowShare && smallTiles) {
             summary += "; most GEMM time uses small tiles (matrices are small, GEMMs are cheap)";
