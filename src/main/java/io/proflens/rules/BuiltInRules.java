@@ -16,6 +16,11 @@ final class BuiltInRules {
                 new io.proflens.rules.gpu.IdleGapsRule(),
                 new io.proflens.rules.kernels.FusionCandidatesRule(),
                 new io.proflens.rules.kernels.GemmShareRule(),
-                new io.proflens.rules.comm.ExposedCommunicationRule());
+                new io.proflens.rules.comm.ExposedCommunicationRule(),
+                new io.proflens.rules.comm.MoeDispatchCombineRule(),
+                new io.proflens.rules.phases.IterationGapRule(),
+                new io.proflens.rules.phases.PhaseImbalanceRule(),
+                new io.proflens.rules.phases.WarmupOutliersRule(),
+                new io.proflens.rules.ranks.LoadImbalanceRule());
     }
 }
