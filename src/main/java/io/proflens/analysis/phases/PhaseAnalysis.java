@@ -264,7 +264,11 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                     candidates.add(s);
                 }
             }
-            candidates.sort(Comparator.<Integer>comparingInt(s -> tier(facts[s])).thenComparing(byTotal));
+            int[] tiers = new int[seriesCount];
+            for (int s : candidates) {
+                tiers[s] = tier(s, facts[s]);
+            }
+            candidates.sort(Comparator.<Integer>comparingInt(s -> tiers[s]).thenComparing(byTotal));
             int main = -1;
             if (options.iterationKey() != null) {
                 for (int s : bySize) {
@@ -337,8 +341,55 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                     forwardBackward(all), phaseKernels, tokensPerSecond, overlapping);
         }
 
-        private static int tier(SeriesFacts f) {
-            return f.key.name().equals(PROFILER_STEP_KEY) ? 0 : 1;
+        /**
+         * Main-iteration preference: 0 {@code ProfilerStep#N}; 1 a phase-level range whose occurrences launch GPU
+         * work; 2 another phase-level range; 3 an operator-level range ({@link PhaseNames#isOperatorLevel}) that
+         * launches GPU work; 4 the rest. A decode loop's {@code forward} (which launches the kernels) thus wins over
+         * the longer {@code sampling} range between forwards that launches nothing.
+         */
+        private int tier(int s, SeriesFacts f) {
+            if (f.key.name().equals(PROFILER_STEP_KEY)) {
+                return 0;
+            }
+            boolean op = operatorLevel(s, f);
+            boolean gpu = launchesGpuWork(s, f);
+            return op ? (gpu ? 3 : 4) : (gpu ? 1 : 2);
+        }
+
+        /**
+         * @return whether series {@code s} is operator-level: its key by {@link PhaseNames#isOperatorLevel}, or its
+         *         raw range names carry PyTorch emit_nvtx call ids (every emit_nvtx range is an operator, including
+         *         autograd Function classes without a namespace, such as {@code AllToAll4D, seq = 12, op_id = 3})
+         */
+        private boolean operatorLevel(int s, SeriesFacts f) {
+            if (PhaseNames.isOperatorLevel(f.key)) {
+                return true;
+            }
+            int r = sorted[seriesFrom[s]];
+            int textId = nv.textId(r);
+            return textId >= 0 && io.proflens.analysis.stats.NamingPolicy.hasOpIds(trace.string(textId));
+        }
+
+        /** @return whether some occurrence of series {@code s} (the first 16 are looked at) launches a GPU op */
+        private boolean launchesGpuWork(int s, SeriesFacts f) {
+            if (!prepareGpu()) {
+                return false;
+            }
+            long scope = options.processWideGpu() ? GlobalIds.processOf(f.globalTid) : f.globalTid;
+            int a = seriesFrom[s];
+            int n = Math.min(16, seriesTo[s] - a);
+            for (int j = 0; j < n; j++) {
+                int r = sorted[a + j];
+                int lo = lowerBound(scope, nv.startNs(r));
+                int hi = lowerBound(scope, nv.endNs(r));
+                for (int x = lo; x < hi; x++) {
+                    int api = apiRowSorted[x];
+                    if (opsOfApiFrom[api + 1] > opsOfApiFrom[api]) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private static int compareIdentity(SeriesFacts a, SeriesFacts b) {
@@ -656,7 +707,7 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
             }
             return new PhaseSeries(f.key, f.globalTid, GlobalIds.pid(f.globalTid), GlobalIds.tid(f.globalTid), f.role,
                     f.minDepth, f.outermost, f.stats, f.sharePct, f.steadyMedian, f.steadyMean, f.warmup, projected,
-                    occ, gaps);
+                    occ, gaps, operatorLevel(s, f));
         }
 
         /** Builds the op → API call index; false when the trace has no launches to project. */
@@ -958,7 +1009,7 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
 
         private static PhaseSeries first(List<PhaseSeries> all, PhaseRole role, int pid) {
             for (PhaseSeries s : all) {
-                if (s.role() == role && (pid < 0 || s.pid() == pid)) {
+                if (s.role() == role && (pid < 0 || s.pid() == pid) && !s.operatorLevel()) {
                     return s;
                 }
             }

@@ -32,6 +32,29 @@ public final class PhaseNames {
     private PhaseNames() {
     }
 
+    /** Autograd nodes and autograd.Function classes recorded by emit_nvtx: MulBackward0, RegisterPostBackwardFunction. */
+    private static final Pattern AUTOGRAD_NODE = Pattern.compile("_?[A-Z][A-Za-z0-9]*(Backward\\d*|Function|Func)");
+    /** c10d collectives recorded by record_function: nccl:all_to_all, gloo:broadcast. */
+    private static final Pattern COLLECTIVE = Pattern.compile("(?i)(nccl|rccl|gloo|mpi|ucc|xccl|c10d):.*");
+
+    /**
+     * Whether a range is an operator rather than a phase of the program: its name contains {@code ::}
+     * ({@code aten::linear}, {@code flash_attn::_flash_attn_forward}); it is a collective annotation
+     * ({@code nccl:all_reduce}); it is a single CamelCase name ending in {@code Backward[N]}, {@code Function} or
+     * {@code Func} (autograd nodes that {@code emit_nvtx} records); or it is in the {@code TensorRT} domain (one range
+     * per layer). {@code ProfilerStep#N}, {@code ## forward ##}, {@code train_step}, {@code forward} are phases.
+     *
+     * @param key a phase key (not null)
+     * @return true when the range is an operator, not a phase
+     */
+    public static boolean isOperatorLevel(PhaseKey key) {
+        String name = key.name();
+        if (key.domain() != null && key.domain().toLowerCase(Locale.ROOT).startsWith("tensorrt")) {
+            return true;
+        }
+        return name.contains("::") || COLLECTIVE.matcher(name).matches() || AUTOGRAD_NODE.matcher(name).matches();
+    }
+
     /**
      * @param text       the range text ({@code null} → {@code null})
      * @param stripOpIds whether to remove {@code emit_nvtx} call ids first

@@ -32,11 +32,13 @@ import java.util.List;
  * @param occurrences    all occurrences in time order
  * @param gpuGaps        GPU gaps between consecutive occurrences, or {@code null} when not projected or no
  *                       consecutive pair has GPU work on both sides
+ * @param operatorLevel  the ranges are operators, not program phases: {@link PhaseNames#isOperatorLevel} of the
+ *                       key, or PyTorch {@code emit_nvtx} ranges (raw names carry {@code seq}/{@code op_id})
  */
 public record PhaseSeries(PhaseKey key, long globalTid, int pid, int tid, PhaseRole role, int minDepth,
                           boolean outermost, SummaryStats stats, double sharePct, double steadyMedianNs,
                           double steadyMeanNs, List<WarmupOutlier> warmup, boolean gpuProjected,
-                          List<PhaseOccurrence> occurrences, GpuGapStats gpuGaps) {
+                          List<PhaseOccurrence> occurrences, GpuGapStats gpuGaps, boolean operatorLevel) {
     /** Copies the lists. */
     public PhaseSeries {
         warmup = List.copyOf(warmup);

@@ -44,7 +44,7 @@ import java.util.TreeMap;
  * treats single-digit idle percentages as noise; above that the bubble costs as much as a typical kernel-level
  * optimisation gains).
  * Operator-level main series ({@code aten::linear} on an {@code emit_nvtx} trace, see
- * {@link PhaseImbalanceRule#isOperatorLevel}) are not iterations: not applicable.
+ * {@link io.proflens.analysis.phases.PhaseSeries#operatorLevel()}) are not iterations: not applicable.
  *
  * <p>Score: 50 at the threshold, +1.5 per percentage point of the iteration period above {@code minGapPct}, capped at 95.
  * Recoverable: mean idle × (iterations − 1), the bubble a fully overlapped host would remove.
@@ -85,7 +85,7 @@ public final class IterationGapRule implements Rule {
         if (main == null) {
             return Finding.notApplicable(this, "no repeating iteration range (NVTX / record_function) in the trace");
         }
-        if (PhaseImbalanceRule.isOperatorLevel(main.key())) {
+        if (main.operatorLevel()) {
             return Finding.notApplicable(this, "no iteration annotation: the main repeating range " + main.label()
                     + " is an operator, not an iteration");
         }
@@ -95,7 +95,7 @@ public final class IterationGapRule implements Rule {
             // The main range launches no GPU work (e.g. a host-side "sampling" loop that outlasts the forwards it
             // alternates with): judge the first phase-level iteration candidate that does.
             for (PhaseSeries c : pa.iterationCandidates()) {
-                if (c.gpuGaps() != null && !PhaseImbalanceRule.isOperatorLevel(c.key())) {
+                if (c.gpuGaps() != null && !c.operatorLevel()) {
                     sameKey = pa.series().stream().filter(x -> x.key().equals(c.key())).toList();
                     worst = worstGap(sameKey);
                     break;

@@ -17,8 +17,6 @@ import io.proflens.rules.Threshold;
 import io.proflens.rules.ThresholdValues;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Backward vs forward time of a training step outside the expected band. The backward pass computes two GEMMs per
@@ -31,7 +29,7 @@ import java.util.regex.Pattern;
  * {@link ForwardBackward}): the forward series is the phase-level {@link PhaseRole#FORWARD} series with the
  * largest total, the backward series the phase-level {@link PhaseRole#BACKWARD} series with the largest total in
  * the same process (any process if that one has none). Only phase-level names count, see
- * {@link #isOperatorLevel(PhaseKey)}: on a PyTorch {@code emit_nvtx} trace the analysis may pair the operator
+ * {@link io.proflens.analysis.phases.PhaseSeries#operatorLevel()}: on a PyTorch {@code emit_nvtx} trace the analysis may pair the operator
  * {@code flash_attn::_flash_attn_forward} with the autograd hook {@code RegisterPostBackwardFunction}, which is no
  * training phase pair; without a phase-level pair the rule is not applicable.
  *
@@ -40,10 +38,6 @@ import java.util.regex.Pattern;
  * backward × forward count (both rough estimates of the extra work).
  */
 public final class PhaseImbalanceRule implements Rule {
-    /** Autograd nodes and Function classes recorded by emit_nvtx: MulBackward0, RegisterPostBackwardFunction. */
-    private static final Pattern AUTOGRAD_NODE = Pattern.compile("_?[A-Z][A-Za-z0-9]*(Backward\\d*|Function|Func)");
-    /** c10d collectives recorded by record_function: nccl:all_to_all, gloo:broadcast. */
-    private static final Pattern COLLECTIVE = Pattern.compile("(?i)(nccl|rccl|gloo|mpi|ucc|xccl|c10d):.*");
 
     @Override
     public String id() {
@@ -87,11 +81,7 @@ public final class PhaseImbalanceRule implements Rule {
      * @return true when the range is an operator, not a phase
      */
     static boolean isOperatorLevel(PhaseKey key) {
-        String name = key.name();
-        if (key.domain() != null && key.domain().toLowerCase(Locale.ROOT).startsWith("tensorrt")) {
-            return true;
-        }
-        return name.contains("::") || COLLECTIVE.matcher(name).matches() || AUTOGRAD_NODE.matcher(name).matches();
+        return io.proflens.analysis.phases.PhaseNames.isOperatorLevel(key);
     }
 
     @Override
@@ -99,7 +89,7 @@ public final class PhaseImbalanceRule implements Rule {
         PhaseAnalysis pa = ctx.phases();
         PhaseSeries fwd = null;
         for (PhaseSeries s : pa.series()) { // by total descending
-            if (s.role() == PhaseRole.FORWARD && !isOperatorLevel(s.key())) {
+            if (s.role() == PhaseRole.FORWARD && !s.operatorLevel()) {
                 fwd = s;
                 break;
             }
@@ -107,7 +97,7 @@ public final class PhaseImbalanceRule implements Rule {
         PhaseSeries bwd = null;
         if (fwd != null) {
             for (PhaseSeries s : pa.series()) {
-                if (s.role() == PhaseRole.BACKWARD && !isOperatorLevel(s.key())
+                if (s.role() == PhaseRole.BACKWARD && !s.operatorLevel()
                         && (s.pid() == fwd.pid() || bwd == null)) {
                     if (s.pid() == fwd.pid()) {
                         bwd = s;

@@ -29,7 +29,7 @@ import java.util.List;
  * the analysis' warm-up factor: steady-state step jitter is a few percent, data-dependent steps vary by tens of
  * percent, first-step effects make a step 2× to 100× slower), so with the defaults the flags are the analysis' own;
  * other factors re-flag the same leading occurrences. Operator-level main series are not iterations (see
- * {@link PhaseImbalanceRule#isOperatorLevel}): not applicable.
+ * {@link io.proflens.analysis.phases.PhaseSeries#operatorLevel()}): not applicable.
  *
  * <p>Score: 25 plus 50 × the warm-up excess' share of the series' total time, capped at 74 (a measurement issue,
  * never critical). Recoverable: the excess of the warm-up iterations over the steady median (one-time; it orders
@@ -68,7 +68,7 @@ public final class WarmupOutliersRule implements Rule {
         if (s == null) {
             return Finding.notApplicable(this, "no repeating iteration range (NVTX / record_function) in the trace");
         }
-        if (PhaseImbalanceRule.isOperatorLevel(s.key())) {
+        if (s.operatorLevel()) {
             return Finding.notApplicable(this, "no iteration annotation: the main repeating range " + s.label()
                     + " is an operator, not an iteration");
         }

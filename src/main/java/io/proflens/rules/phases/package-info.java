@@ -6,7 +6,7 @@
  * <p>All three judge <em>phase-level</em> annotation ranges only (step loops, {@code ## forward ##},
  * {@code train_step}); ranges that name one operator ({@code aten::linear}, {@code flash_attn::_flash_attn_forward},
  * an autograd node such as {@code MulBackward0}, a c10d collective {@code nccl:all_to_all}, a TensorRT layer) are
- * not phases, see {@link io.proflens.rules.phases.PhaseImbalanceRule#isOperatorLevel}. Example:
+ * not phases, see {@link io.proflens.analysis.phases.PhaseSeries#operatorLevel()}. Example:
  * <pre>{@code
  * Rule r = new IterationGapRule();
  * Finding f = r.evaluate(RuleContext.of(trace), ThresholdValues.defaults(r));
