@@ -21,6 +21,12 @@ final class BuiltInRules {
                 new io.proflens.rules.phases.IterationGapRule(),
                 new io.proflens.rules.phases.PhaseImbalanceRule(),
                 new io.proflens.rules.phases.WarmupOutliersRule(),
-                new io.proflens.rules.ranks.LoadImbalanceRule());
+                new io.proflens.rules.ranks.LoadImbalanceRule(),
+                new io.proflens.rules.memcpy.SmallTransfersRule(),
+                new io.proflens.rules.memcpy.PageableMemcpyRule(),
+                new io.proflens.rules.api.MemcpyApiShareRule(),
+                new io.proflens.rules.api.SyncShareRule(),
+                new io.proflens.rules.host.ThreadPoolIdleRule(),
+                new io.proflens.rules.gpu.HostBoundLaunchRule());
     }
 }

@@ -411,7 +411,7 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
             Arrays.fill(seriesOfRow, -1);
             StringTable strings = trace.strings();
             int gpuAnnotation = strings.find(GPU_USER_ANNOTATION_DOMAIN);
-            Map<Long, Integer> keyOfTextDomain = new HashMap<>(); // lookup only; ids follow row order
+            io.proflens.model.LongIntHashMap keyOfTextDomain = new io.proflens.model.LongIntHashMap(1024); // lookup only
             Map<PhaseKey, Integer> keyIds = new HashMap<>();
             int[] rows = new int[n];
             int m = 0;
@@ -429,40 +429,25 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                 int domainPart = domainName != StringTable.NONE ? domainName
                         : nv.domainId(i) == 0 ? -1 : -2 - Math.max(0, nv.domainId(i));
                 long cacheKey = ((long) nv.textId(i) << 32) | (domainPart & 0xFFFFFFFFL);
-                Integer k = keyOfTextDomain.get(cacheKey);
-                if (k == null) {
+                int k = keyOfTextDomain.get(cacheKey);
+                if (k < 0) {
                     String domain = domainName != StringTable.NONE ? trace.string(domainName)
                             : nv.domainId(i) == 0 ? null : "domain" + nv.domainId(i);
                     PhaseKey key = new PhaseKey(domain,
                             PhaseNames.normalise(trace.string(nv.textId(i)), options.stripOpIds()));
-                    k = keyIds.get(key);
-                    if (k == null) {
-                        k = keys.size();
+                    Integer known = keyIds.get(key);
+                    if (known == null) {
+                        known = keys.size();
                         keys.add(key);
-                        keyIds.put(key, k);
+                        keyIds.put(key, known);
                     }
-                    keyOfTextDomain.put(cacheKey, k);
+                    k = known;
+                    keyOfTextDomain.putIfAbsent(cacheKey, k);
                 }
                 rowKey[i] = k;
                 rows[m++] = i;
             }
-            int[] rk = rowKey;
-            sorted = PrimitiveSort.sortIndices(Arrays.copyOf(rows, m), (a, b) -> {
-                int c = Integer.compare(rk[a], rk[b]);
-                if (c != 0) {
-                    return c;
-                }
-                c = Long.compare(nv.globalTid(a), nv.globalTid(b));
-                if (c != 0) {
-                    return c;
-                }
-                c = Long.compare(nv.startNs(a), nv.startNs(b));
-                if (c != 0) {
-                    return c;
-                }
-                c = Long.compare(nv.endNs(a), nv.endNs(b));
-                return c != 0 ? c : Integer.compare(a, b);
-            });
+            sorted = sortByKeyThreadStart(Arrays.copyOf(rows, m));
             int a = 0;
             while (a < m) {
                 int first = sorted[a];
@@ -492,6 +477,102 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                 }
                 a = b;
             }
+        }
+
+        /**
+         * Orders rows by (key, thread, start, end, row) without a comparator sort of all rows: a stable counting sort
+         * by key, then by thread within each key, keeps the export's row order (nsys and Kineto rows come in start
+         * order), so only (key, thread) segments that are not yet ordered are sorted with the full comparator.
+         */
+        private int[] sortByKeyThreadStart(int[] rows) {
+            int m = rows.length;
+            int[] byKey = countingSort(rows, rowKey, keys.size());
+            io.proflens.model.LongIntHashMap tidIndex = new io.proflens.model.LongIntHashMap(64);
+            int[] tidOf = new int[nv.size()];
+            long[] tids = new long[16];
+            for (int r : rows) {
+                long g = nv.globalTid(r);
+                int t = tidIndex.get(g);
+                if (t < 0) {
+                    t = tidIndex.size();
+                    tidIndex.putIfAbsent(g, t);
+                    if (t == tids.length) {
+                        tids = Arrays.copyOf(tids, t * 2);
+                    }
+                    tids[t] = g;
+                }
+                tidOf[r] = t;
+            }
+            // thread order by globalTid value, as the comparator would have it
+            int nt = tidIndex.size();
+            long[] tv = Arrays.copyOf(tids, nt);
+            int[] rankOfTid = new int[nt];
+            int[] order = PrimitiveSort.sortIndices(PrimitiveSort.identity(nt), (x, y) -> Long.compare(tv[x], tv[y]));
+            for (int i = 0; i < nt; i++) {
+                rankOfTid[order[i]] = i;
+            }
+            int[] out = new int[m];
+            int a = 0;
+            while (a < m) {
+                int b = a + 1;
+                int key = rowKey[byKey[a]];
+                while (b < m && rowKey[byKey[b]] == key) {
+                    b++;
+                }
+                int[] seg = Arrays.copyOfRange(byKey, a, b);
+                int[] segSorted = countingSortBy(seg, r -> rankOfTid[tidOf[r]], nt);
+                // within each thread: already in (start, end, row) order in the common case
+                int c = 0;
+                while (c < segSorted.length) {
+                    int d = c + 1;
+                    int t = tidOf[segSorted[c]];
+                    while (d < segSorted.length && tidOf[segSorted[d]] == t) {
+                        d++;
+                    }
+                    boolean ordered = true;
+                    for (int j = c + 1; j < d && ordered; j++) {
+                        ordered = compareStartEndRow(segSorted[j - 1], segSorted[j]) < 0;
+                    }
+                    if (!ordered) {
+                        int[] part = PrimitiveSort.sortIndices(Arrays.copyOfRange(segSorted, c, d),
+                                this::compareStartEndRow);
+                        System.arraycopy(part, 0, segSorted, c, d - c);
+                    }
+                    c = d;
+                }
+                System.arraycopy(segSorted, 0, out, a, b - a);
+                a = b;
+            }
+            return out;
+        }
+
+        private int compareStartEndRow(int a, int b) {
+            int c = Long.compare(nv.startNs(a), nv.startNs(b));
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compare(nv.endNs(a), nv.endNs(b));
+            return c != 0 ? c : Integer.compare(a, b);
+        }
+
+        /** Stable counting sort of row indices by {@code keyOf[row]} in {@code [0, buckets)}. */
+        private static int[] countingSort(int[] rows, int[] keyOf, int buckets) {
+            return countingSortBy(rows, r -> keyOf[r], buckets);
+        }
+
+        private static int[] countingSortBy(int[] rows, java.util.function.IntUnaryOperator bucketOf, int buckets) {
+            int[] start = new int[buckets + 1];
+            for (int r : rows) {
+                start[bucketOf.applyAsInt(r) + 1]++;
+            }
+            for (int i = 0; i < buckets; i++) {
+                start[i + 1] += start[i];
+            }
+            int[] out = new int[rows.length];
+            for (int r : rows) {
+                out[start[bucketOf.applyAsInt(r)]++] = r;
+            }
+            return out;
         }
 
         /**
