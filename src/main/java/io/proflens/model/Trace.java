@@ -30,6 +30,8 @@ public final class Trace {
     private final List<GpuDevice> devices;
     private final List<ImportIssue> issues;
     private final LaunchLinks launchLinks;
+    /** Links computed on demand when the importer did not correlate (cached; analyses share them). */
+    private volatile LaunchLinks computedLinks;
     private final NvtxTable cpuRanges;
 
     /** All parts without CPU operator ranges (nsys exports have none); collections are copied. */
@@ -80,7 +82,20 @@ public final class Trace {
 
     /** @return the links, computing them if the importer did not. */
     public LaunchLinks launchLinksOrCompute() {
-        return launchLinks != null ? launchLinks : LaunchLinks.compute(kernels, memcpys, memsets, cudaApi);
+        if (launchLinks != null) {
+            return launchLinks;
+        }
+        LaunchLinks l = computedLinks;
+        if (l == null) {
+            synchronized (this) {
+                l = computedLinks;
+                if (l == null) {
+                    l = LaunchLinks.compute(kernels, memcpys, memsets, cudaApi);
+                    computedLinks = l;
+                }
+            }
+        }
+        return l;
     }
 
     public TraceMetadata metadata() { return metadata; }

@@ -24,6 +24,7 @@ public record Diagnosis(List<Finding> findings, List<ResultTable> analyses) {
      * @return findings and analysis tables
      */
     public static Diagnosis run(RuleContext ctx, RuleEngine engine) {
+        ctx.precompute(Runtime.getRuntime().availableProcessors());
         List<Finding> findings = engine.run(ctx);
         return new Diagnosis(findings, AnalysisTables.of(ctx));
     }

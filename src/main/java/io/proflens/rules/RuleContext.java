@@ -11,15 +11,16 @@ import java.util.function.Supplier;
 /**
  * What rules judge: one trace (the "rank" under analysis), optionally the other ranks of the same job, the kernel
  * classifier, user-supplied facts ({@link Options}), and every analysis computed at most once and shared between
- * rules. Not thread-safe: one engine run uses one context.
+ * rules. Thread-safe: {@link #precompute} fills the cache in parallel.
  */
 public final class RuleContext {
     private final Trace trace;
     private final List<Trace> ranks;
     private final KernelClassifier classifier;
     private final Options options;
-    private final Map<String, Object> memo = new HashMap<>();
-    private KernelCategory[] categoryByNameId;
+    /** Key → the computation of that analysis; a task runs once, later callers wait for it (thread-safe). */
+    private final Map<String, java.util.concurrent.FutureTask<Object>> memo = new HashMap<>();
+    private final KernelCategory[] categoryByNameId;
 
     /**
      * Facts the trace cannot tell.
@@ -44,6 +45,7 @@ public final class RuleContext {
         this.ranks = List.copyOf(ranks);
         this.classifier = classifier;
         this.options = options;
+        this.categoryByNameId = new KernelCategory[trace.strings().size()];
     }
 
     /** @return a context for a single trace with the built-in classifier and no options */
@@ -73,9 +75,7 @@ public final class RuleContext {
      * @return its category (computed once per distinct name)
      */
     public KernelCategory category(int nameId) {
-        if (categoryByNameId == null) {
-            categoryByNameId = new KernelCategory[trace.strings().size()];
-        }
+        // benign race: concurrent callers may classify the same name twice and store the same value
         if (nameId < 0 || nameId >= categoryByNameId.length) {
             return KernelCategory.OTHER;
         }
@@ -174,11 +174,94 @@ public final class RuleContext {
      */
     @SuppressWarnings("unchecked")
     public <T> T analysis(String key, Supplier<T> compute) {
-        Object v = memo.get(key);
-        if (v == null) {
-            v = compute.get();
-            memo.put(key, v);
+        java.util.concurrent.FutureTask<Object> task;
+        boolean mine = false;
+        synchronized (memo) {
+            task = memo.get(key);
+            if (task == null) {
+                task = new java.util.concurrent.FutureTask<>(compute::get);
+                memo.put(key, task);
+                mine = true;
+            }
         }
-        return (T) v;
+        if (mine) {
+            task.run(); // outside the lock: an analysis may ask for other analyses
+        }
+        try {
+            return (T) task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for analysis " + key, e);
+        }
+    }
+
+    /**
+     * Computes the analyses that {@code proflens analyze} shows on up to {@code threads} threads, so that rules
+     * afterwards only read cached results. Failures are kept and surface when a rule asks for that analysis.
+     *
+     * @param threads parallelism (1 = compute nothing ahead)
+     */
+    public void precompute(int threads) {
+        if (threads <= 1) {
+            return;
+        }
+        Trace t = trace;
+        List<Runnable> work = new java.util.ArrayList<>();
+        boolean gpu = hasGpuWork();
+        if (t.nvtx().size() > 0) {
+            work.add(this::phases); // the largest: first
+        }
+        if (gpu) {
+            work.add(this::gpuUtilization);
+            work.add(this::idleAttribution);
+            work.add(this::gpuTimeBreakdown);
+        }
+        if (t.kernels().size() > 0) {
+            work.add(this::categoryBreakdown);
+            work.add(this::commOverlap);
+        }
+        if (t.cudaApi().size() > 0) {
+            work.add(this::cudaApi);
+        }
+        if (t.memcpys().size() > 0) {
+            work.add(this::memoryTransfers);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "proflens-analysis");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+            for (Runnable w : work) {
+                fs.add(pool.submit(() -> {
+                    try {
+                        w.run();
+                    } catch (RuntimeException ignored) {
+                        // cached in the memo; the rule that needs it reports the failure
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // an Error inside an analysis: let the rules meet it again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
