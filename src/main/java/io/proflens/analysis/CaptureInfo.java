@@ -65,8 +65,9 @@ public record CaptureInfo(TraceMetadata metadata, Long spanStartNs, Long spanEnd
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             long rows;
-            final TreeSet<Long> ids = new TreeSet<>();
-            final TreeSet<Integer> devs = new TreeSet<>();
+            // distinct ids and devices without boxing per row (ids alternate between interleaved threads)
+            final io.proflens.model.LongIntHashMap ids = new io.proflens.model.LongIntHashMap(64);
+            final io.proflens.model.LongIntHashMap devs = new io.proflens.model.LongIntHashMap(16);
             long lastId = Long.MIN_VALUE;
             int lastDev = Integer.MIN_VALUE;
 
@@ -80,11 +81,11 @@ public record CaptureInfo(TraceMetadata metadata, Long spanStartNs, Long spanEnd
                     max = end;
                 }
                 if (id != lastId) {
-                    ids.add(id);
+                    ids.putIfAbsent(id, 0);
                     lastId = id;
                 }
                 if (dev != lastDev) {
-                    devs.add(dev);
+                    devs.putIfAbsent(dev, 0);
                     lastDev = dev;
                 }
             }
@@ -146,12 +147,18 @@ public record CaptureInfo(TraceMetadata metadata, Long spanStartNs, Long spanEnd
             TreeSet<Long> pids = new TreeSet<>();
             TreeSet<Integer> devs = new TreeSet<>();
             for (TableState ts : List.of(kernels, memcpys, memsets)) {
-                pids.addAll(ts.ids);
-                devs.addAll(ts.devs);
+                for (long id : ts.ids.keys()) {
+                    pids.add(id);
+                }
+                for (long d : ts.devs.keys()) {
+                    devs.add((int) d);
+                }
             }
             TreeSet<Long> tids = new TreeSet<>();
             for (TableState ts : List.of(api, nvtx, osrt)) {
-                tids.addAll(ts.ids);
+                for (long id : ts.ids.keys()) {
+                    tids.add(id);
+                }
             }
             for (Long tid : tids) {
                 pids.add(GlobalIds.processOf(tid));

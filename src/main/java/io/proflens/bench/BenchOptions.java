@@ -22,9 +22,10 @@ import java.util.Objects;
  * @param analyzeXmx   when non-null, also time {@code proflens analyze -f json} (capture summary, every rule and
  *                     analysis, the default stats) in a child JVM with this {@code -Xmx}, and print its ratio to the
  *                     {@code stats} time (issue target: ≤ {@value Benchmark#ANALYZE_RATIO_TARGET}×)
+ * @param skipSqlite   do not run the sqlite3 baseline (its figures are then "skipped")
  */
 public record BenchOptions(Path source, Path workDir, List<Long> kernelCounts, int repeats, Path proflensJar,
-                           boolean keepFiles, String analyzeXmx) {
+                           boolean keepFiles, String analyzeXmx, boolean skipSqlite) {
     /** The FastVideo Wan2.1 H100 inference export (3442 kernels per tile), relative to the repository root. */
     public static final Path DEFAULT_SOURCE =
             Path.of("..", "shared", "data", "nsys", "nsysai-fastvideo-wan-infer-h100x2", "h100_2gpu_1s.sqlite");
@@ -45,7 +46,13 @@ public record BenchOptions(Path source, Path workDir, List<Long> kernelCounts, i
     /** Options without the analyze measurement. */
     public BenchOptions(Path source, Path workDir, List<Long> kernelCounts, int repeats, Path proflensJar,
             boolean keepFiles) {
-        this(source, workDir, kernelCounts, repeats, proflensJar, keepFiles, null);
+        this(source, workDir, kernelCounts, repeats, proflensJar, keepFiles, null, false);
+    }
+
+    /** Options with the sqlite3 baseline. */
+    public BenchOptions(Path source, Path workDir, List<Long> kernelCounts, int repeats, Path proflensJar,
+            boolean keepFiles, String analyzeXmx) {
+        this(source, workDir, kernelCounts, repeats, proflensJar, keepFiles, analyzeXmx, false);
     }
 
     /** @return the defaults (Wan export, temp work dir, 1M and 10M, one repeat, files deleted) for a jar. */

@@ -208,7 +208,8 @@ public final class Benchmark {
                 warm(file.file());
                 String size = sizeLabel(target);
                 ToolRuns proflens = runProflens(o, size, java, xmx, file, outDir, scratch, out);
-                ToolRuns sqlite = runSqlite(o, size, sqlite3, file, scratch, sqliteTmp, out);
+                ToolRuns sqlite = o.skipSqlite() ? ToolRuns.note("skipped")
+                        : runSqlite(o, size, sqlite3, file, scratch, sqliteTmp, out);
                 ToolRuns analyze = o.analyzeXmx() == null ? null
                         : runAnalyze(o, size, java, o.analyzeXmx(), file, outDir, scratch, out);
                 points.add(new Point(target, file, proflens, sqlite, analyze));

@@ -39,7 +39,10 @@ public final class BenchCommand implements Callable<Integer> {
     boolean analyze;
 
     @Option(names = "--analyze-xmx", description = "Heap of the analyze child JVM (default ${DEFAULT-VALUE}).")
-    String analyzeXmx = "6g";
+    String analyzeXmx = "16g";
+
+    @Option(names = "--no-sqlite", description = "Skip the sqlite3 baseline (e.g. when only the analyze ratio is wanted).")
+    boolean noSqlite;
 
     @Option(names = "--keep", description = "Keep tiled files (reused by a later run with the same --work-dir).")
     boolean keep;
@@ -90,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
                 () -> new CliException(ExitCodes.INTERNAL, "cannot locate the proflens jar to run as the child process"));
         BenchOptions o;
         try {
-            o = new BenchOptions(source, workDir, counts, repeats, jar, keep, analyze ? analyzeXmx : null);
+            o = new BenchOptions(source, workDir, counts, repeats, jar, keep, analyze ? analyzeXmx : null, noSqlite);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

@@ -82,4 +82,16 @@ public final class LongIntHashMap {
             }
         }
     }
+
+    /** @return the keys present, in no particular order (a new array) */
+    public long[] keys() {
+        long[] out = new long[size];
+        int o = 0;
+        for (long k : keys) {
+            if (k != EMPTY) {
+                out[o++] = k;
+            }
+        }
+        return out;
+    }
 }

@@ -118,12 +118,9 @@ public final class NvtxTable extends IntervalTable {
         long[] keyTid = globalTid;
         long[] keyStart = startNs;
         long[] keyEnd = endNs;
-        int[] order = PrimitiveSort.sortIndices(Arrays.copyOf(idx, m), (a, b) -> {
-            int c = Long.compare(keyTid[a], keyTid[b]);
-            if (c != 0) {
-                return c;
-            }
-            c = Long.compare(keyStart[a], keyStart[b]);
+        int[] order = PrimitiveSort.sortByGroupThen(Arrays.copyOf(idx, m), a -> keyTid[a],
+                (a, b) -> Long.compare(keyTid[a], keyTid[b]), (a, b) -> {
+            int c = Long.compare(keyStart[a], keyStart[b]);
             if (c != 0) {
                 return c;
             }

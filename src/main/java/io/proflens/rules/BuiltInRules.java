@@ -14,6 +14,7 @@ final class BuiltInRules {
         return List.of(
                 new io.proflens.rules.gpu.LowUtilizationRule(),
                 new io.proflens.rules.gpu.IdleGapsRule(),
+                new io.proflens.rules.gpu.HostBoundLaunchRule(),
                 new io.proflens.rules.kernels.FusionCandidatesRule(),
                 new io.proflens.rules.kernels.GemmShareRule(),
                 new io.proflens.rules.comm.ExposedCommunicationRule(),
@@ -26,7 +27,6 @@ final class BuiltInRules {
                 new io.proflens.rules.memcpy.PageableMemcpyRule(),
                 new io.proflens.rules.api.MemcpyApiShareRule(),
                 new io.proflens.rules.api.SyncShareRule(),
-                new io.proflens.rules.host.ThreadPoolIdleRule(),
-                new io.proflens.rules.gpu.HostBoundLaunchRule());
+                new io.proflens.rules.host.ThreadPoolIdleRule());
     }
 }

@@ -24,8 +24,42 @@ public record Diagnosis(List<Finding> findings, List<ResultTable> analyses) {
      * @return findings and analysis tables
      */
     public static Diagnosis run(RuleContext ctx, RuleEngine engine) {
-        ctx.precompute(Runtime.getRuntime().availableProcessors());
-        List<Finding> findings = engine.run(ctx);
+        java.util.concurrent.ExecutorService pool = newPool(Runtime.getRuntime().availableProcessors());
+        try {
+            return run(ctx, engine, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * @param ctx    the analyses of the trace
+     * @param engine the rules to run
+     * @param pool   threads for the analyses and rules (other work, e.g. the stats reports, may share it)
+     * @return findings and analysis tables
+     */
+    public static Diagnosis run(RuleContext ctx, RuleEngine engine, java.util.concurrent.ExecutorService pool) {
+        List<java.util.concurrent.Future<?>> ahead = ctx.precompute(pool);
+        List<Finding> findings = engine.run(ctx, pool);
+        for (java.util.concurrent.Future<?> f : ahead) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // kept in the context's memo; the table that needs it meets it again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return new Diagnosis(findings, AnalysisTables.of(ctx));
+    }
+
+    /** @return a pool of daemon threads named proflens-analysis */
+    public static java.util.concurrent.ExecutorService newPool(int threads) {
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread th = new Thread(r, "proflens-analysis");
+            th.setDaemon(true);
+            return th;
+        });
     }
 }

@@ -205,15 +205,14 @@ public final class RuleContext {
     }
 
     /**
-     * Computes the analyses that {@code proflens analyze} shows on up to {@code threads} threads, so that rules
-     * afterwards only read cached results. Failures are kept and surface when a rule asks for that analysis.
+     * Starts computing, on {@code pool}, the analyses that {@code proflens analyze} shows (the largest first), so
+     * that rules running meanwhile find them cached or in progress. Failures are kept and surface when a rule or
+     * table asks for that analysis.
      *
-     * @param threads parallelism (1 = compute nothing ahead)
+     * @param pool where the analyses run
+     * @return one future per analysis started (wait for them before reading results without the context)
      */
-    public void precompute(int threads) {
-        if (threads <= 1) {
-            return;
-        }
+    public List<java.util.concurrent.Future<?>> precompute(java.util.concurrent.ExecutorService pool) {
         Trace t = trace;
         List<Runnable> work = new java.util.ArrayList<>();
         boolean gpu = hasGpuWork();
@@ -235,33 +234,19 @@ public final class RuleContext {
         if (t.memcpys().size() > 0) {
             work.add(this::memoryTransfers);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, "proflens-analysis");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
-            for (Runnable w : work) {
-                fs.add(pool.submit(() -> {
-                    try {
-                        w.run();
-                    } catch (RuntimeException ignored) {
-                        // cached in the memo; the rule that needs it reports the failure
-                    }
-                }));
-            }
-            for (java.util.concurrent.Future<?> f : fs) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    // an Error inside an analysis: let the rules meet it again
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            pool.shutdownNow();
+        if (t.osRuntime().size() > 0) {
+            work.add(this::osRuntime);
         }
+        List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+        for (Runnable w : work) {
+            fs.add(pool.submit(() -> {
+                try {
+                    w.run();
+                } catch (RuntimeException ignored) {
+                    // cached in the memo; whoever needs it meets the failure
+                }
+            }));
+        }
+        return fs;
     }
 }

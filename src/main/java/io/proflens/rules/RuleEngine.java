@@ -31,23 +31,56 @@ public final class RuleEngine {
     public List<Finding> run(RuleContext ctx) {
         List<Finding> out = new ArrayList<>();
         for (Rule r : registry.rules()) {
-            if (config.disabled(r)) {
-                continue;
+            if (!config.disabled(r)) {
+                out.add(evaluate(r, ctx));
             }
-            Finding f;
-            try {
-                f = r.evaluate(ctx, config.valuesFor(r));
-                if (f == null) {
-                    throw new IllegalStateException("rule returned no finding");
-                }
-            } catch (RuntimeException | StackOverflowError e) {
-                f = new Finding(r.id(), r.title(), Severity.FAILED, 0, "rule failed: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of(), List.of(), "", 0);
-            }
-            out.add(f);
         }
         out.sort(ORDER);
         return out;
+    }
+
+    /**
+     * Evaluates every enabled rule on the pool's threads (the context is thread-safe and computes each analysis
+     * once); same result as {@link #run(RuleContext)}.
+     *
+     * @param ctx  the analyses of one trace
+     * @param pool where rules run
+     * @return findings ordered by {@link #ORDER}
+     */
+    public List<Finding> run(RuleContext ctx, java.util.concurrent.ExecutorService pool) {
+        List<java.util.concurrent.Future<Finding>> fs = new ArrayList<>();
+        for (Rule r : registry.rules()) {
+            if (!config.disabled(r)) {
+                fs.add(pool.submit(() -> evaluate(r, ctx)));
+            }
+        }
+        List<Finding> out = new ArrayList<>();
+        for (java.util.concurrent.Future<Finding> f : fs) {
+            try {
+                out.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("rule evaluation failed outside the rule: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evaluating rules", e);
+            }
+        }
+        out.sort(ORDER);
+        return out;
+    }
+
+    /** One rule; its exception (or a null result) becomes a FAILED finding. */
+    private Finding evaluate(Rule r, RuleContext ctx) {
+        try {
+            Finding f = r.evaluate(ctx, config.valuesFor(r));
+            if (f == null) {
+                throw new IllegalStateException("rule returned no finding");
+            }
+            return f;
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Finding(r.id(), r.title(), Severity.FAILED, 0, "rule failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of(), List.of(), "", 0);
+        }
     }
 
     /** Problems before the rest; among problems larger recoverable time, then higher score first; then by id. */

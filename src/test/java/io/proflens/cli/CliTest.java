@@ -380,4 +380,51 @@ class CliTest {
         Run r = run("--version");
         assertThat(r.out()).startsWith("proflens ");
     }
+
+    @Test
+    void rulesListsEveryRuleWithThresholdsAndExplainsOne() {
+        Run r = run("rules");
+        assertThat(r.code()).as(r.err()).isZero();
+        for (io.proflens.rules.Rule rule : io.proflens.rules.RuleRegistry.builtIn().rules()) {
+            assertThat(r.out()).contains(rule.id()).contains(rule.title());
+            for (io.proflens.rules.Threshold t : rule.thresholds()) {
+                assertThat(r.out()).contains(t.key() + " = ");
+            }
+        }
+        Run e = run("rules", "explain", "memcpy.small-transfers");
+        assertThat(e.code()).isZero();
+        assertThat(e.out()).contains("maxAvgKiB = 64 KiB").contains("default from:").contains("--set memcpy.small-transfers.");
+        assertOneLineError(run("rules", "explain", "nope.rule"), ExitCodes.USAGE, "unknown rule 'nope.rule'");
+        assertOneLineError(run("rules", "frobnicate"), ExitCodes.USAGE, "usage: proflens rules");
+    }
+
+    @Test
+    void analyzeThresholdOverridesAndTheirErrors() throws Exception {
+        String f = TestData.nsys("mordred-gpu-join-2021/report1.sqlite").toString();
+        Run fires = run("analyze", "-q", "--no-stats", f);
+        assertThat(fires.out()).contains("[CRITICAL] Low GPU utilization (gpu.low-utilization)");
+        Run silenced = run("analyze", "-q", "--no-stats", "--set", "gpu.low-utilization.minUtilizationPct=5", f);
+        assertThat(silenced.code()).isZero();
+        assertThat(silenced.out()).doesNotContain("(gpu.low-utilization)\n").contains("[ok] gpu.low-utilization:");
+        Run off = run("analyze", "-q", "--no-stats", "--set", "gpu.low-utilization.enabled=false", f);
+        assertThat(off.out()).doesNotContain("gpu.low-utilization");
+        Path conf = tmp.resolve("rules.conf");
+        Files.writeString(conf, "# raise the bar\ngpu.idle-gaps.minGapMs = 10000\n");
+        Run fromFile = run("analyze", "-q", "--no-stats", "--rules-config", conf.toString(), f);
+        assertThat(fromFile.out()).contains("[ok] gpu.idle-gaps: no GPU idle gap longer than 10.000 s");
+        assertOneLineError(run("analyze", "--set", "gpu.low-utilization.nope=1", f), ExitCodes.USAGE, "no threshold 'nope'");
+        assertOneLineError(run("analyze", "--set", "bogus", f), ExitCodes.USAGE, "expected RULE_ID.KEY=VALUE");
+        assertOneLineError(run("analyze", "--rules-config", tmp.resolve("missing.conf").toString(), f), ExitCodes.USAGE,
+                "missing.conf");
+        assertOneLineError(run("analyze", "--tokens-per-step", "0", f), ExitCodes.USAGE, "--tokens-per-step");
+    }
+
+    @Test
+    void analyzeMarkdownHasFindingsAndAnalyses() {
+        Run r = run("analyze", "-q", "-f", "markdown", "--no-stats",
+                TestData.nsys("nsysai-fastvideo-train-h100x2-before/mfu_2gpu_before.sqlite").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("## Findings").contains("### 1. [WARNING]").contains("**Recommendation:**")
+                .contains("## GPU Idle Time Attribution per Stream (HTA) (idle_attribution)");
+    }
 }

@@ -27,12 +27,9 @@ final class InnermostRanges {
                 idx[m++] = i;
             }
         }
-        int[] o = PrimitiveSort.sortIndices(java.util.Arrays.copyOf(idx, m), (a, b) -> {
-            int c = Long.compare(nvtx.globalTid(a), nvtx.globalTid(b));
-            if (c != 0) {
-                return c;
-            }
-            c = Long.compare(nvtx.startNs(a), nvtx.startNs(b));
+        int[] o = PrimitiveSort.sortByGroupThen(java.util.Arrays.copyOf(idx, m), nvtx::globalTid,
+                (a, b) -> Long.compare(nvtx.globalTid(a), nvtx.globalTid(b)), (a, b) -> {
+            int c = Long.compare(nvtx.startNs(a), nvtx.startNs(b));
             if (c != 0) {
                 return c;
             }

@@ -6,6 +6,7 @@ import io.proflens.model.KernelTable;
 import io.proflens.model.LaunchLinks;
 import io.proflens.model.MemcpyTable;
 import io.proflens.model.MemsetTable;
+import io.proflens.model.LongIntHashMap;
 import io.proflens.model.PrimitiveSort;
 import io.proflens.model.Trace;
 
@@ -137,39 +138,44 @@ final class GpuOps {
 
     /** @return operation indices ordered by pid, device, start, end, then index */
     int[] byDeviceThenStart() {
-        return PrimitiveSort.sortIndices(PrimitiveSort.identity(n), (a, b) -> {
-            int c = Integer.compare(pid[a], pid[b]);
-            if (c == 0) {
-                c = Integer.compare(deviceId[a], deviceId[b]);
-            }
-            if (c == 0) {
-                c = Long.compare(startNs[a], startNs[b]);
-            }
-            if (c == 0) {
-                c = Long.compare(endNs[a], endNs[b]);
-            }
-            return c;
-        });
+        return PrimitiveSort.sortByGroupThen(PrimitiveSort.identity(n),
+                a -> ((long) pid[a] << 32) | (deviceId[a] & 0xFFFFFFFFL),
+                (a, b) -> {
+                    int c = Integer.compare(pid[a], pid[b]);
+                    return c != 0 ? c : Integer.compare(deviceId[a], deviceId[b]);
+                },
+                this::byStartThenEnd);
+    }
+
+    private int byStartThenEnd(int a, int b) {
+        int c = Long.compare(startNs[a], startNs[b]);
+        return c != 0 ? c : Long.compare(endNs[a], endNs[b]);
     }
 
     /** @return operation indices ordered by pid, device, stream, start, end, then index */
     int[] byStreamThenStart() {
-        return PrimitiveSort.sortIndices(PrimitiveSort.identity(n), (a, b) -> {
-            int c = Integer.compare(pid[a], pid[b]);
-            if (c == 0) {
-                c = Integer.compare(deviceId[a], deviceId[b]);
+        // group identity: (pid, device) mapped to a dense index, then the stream id
+        LongIntHashMap devices = new LongIntHashMap(16);
+        int[] dev = new int[n];
+        for (int i = 0; i < n; i++) {
+            long k = ((long) pid[i] << 32) | (deviceId[i] & 0xFFFFFFFFL);
+            int d = devices.get(k);
+            if (d < 0) {
+                d = devices.size();
+                devices.putIfAbsent(k, d);
             }
-            if (c == 0) {
-                c = Integer.compare(streamId[a], streamId[b]);
-            }
-            if (c == 0) {
-                c = Long.compare(startNs[a], startNs[b]);
-            }
-            if (c == 0) {
-                c = Long.compare(endNs[a], endNs[b]);
-            }
-            return c;
-        });
+            dev[i] = d;
+        }
+        return PrimitiveSort.sortByGroupThen(PrimitiveSort.identity(n),
+                a -> ((long) dev[a] << 32) | (streamId[a] & 0xFFFFFFFFL),
+                (a, b) -> {
+                    int c = Integer.compare(pid[a], pid[b]);
+                    if (c == 0) {
+                        c = Integer.compare(deviceId[a], deviceId[b]);
+                    }
+                    return c != 0 ? c : Integer.compare(streamId[a], streamId[b]);
+                },
+                this::byStartThenEnd);
     }
 
     /** @return whether operations {@code a} and {@code b} belong to the same (pid, device) */

@@ -727,10 +727,10 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
             int a = seriesFrom[s];
             int n = seriesTo[s] - a;
             boolean projected = project && prepareGpu();
-            int[] ops = new int[n];
-            long[] gStart = new long[n];
-            long[] gEnd = new long[n];
-            long[] busy = new long[n];
+            int[] ops = projected ? new int[n] : null;
+            long[] gStart = projected ? new long[n] : null;
+            long[] gEnd = projected ? new long[n] : null;
+            long[] busy = projected ? new long[n] : null;
             KernelAccumulator acc = null;
             if (projected) {
                 if (accumulator == null) {
@@ -746,7 +746,8 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                     project(scope, nv.startNs(r), nv.endNs(r), j, ops, gStart, gEnd, busy, acc);
                 }
             }
-            List<PhaseOccurrence> occ = new ArrayList<>(n);
+            long[] gapTo = projected ? new long[n] : null;
+            long[] idleTo = projected ? new long[n] : null;
             long[] union = null;
             int pairs = 0;
             long gapSum = 0;
@@ -755,11 +756,10 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
             long gapMax = Long.MIN_VALUE;
             long idleMin = Long.MAX_VALUE;
             long idleMax = Long.MIN_VALUE;
-            for (int j = 0; j < n; j++) {
-                int r = sorted[a + j];
-                Long gap = null;
-                Long idle = null;
-                if (projected && j + 1 < n && ops[j] > 0 && ops[j + 1] > 0) {
+            for (int j = 0; projected && j < n; j++) {
+                gapTo[j] = OccurrenceList.NONE;
+                idleTo[j] = OccurrenceList.NONE;
+                if (j + 1 < n && ops[j] > 0 && ops[j + 1] > 0) {
                     long g = gStart[j + 1] - gEnd[j];
                     long id = 0;
                     if (g > 0) {
@@ -768,8 +768,8 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                         }
                         id = g - Intervals.lengthWithin(union, gEnd[j], gStart[j + 1]);
                     }
-                    gap = g;
-                    idle = id;
+                    gapTo[j] = g;
+                    idleTo[j] = id;
                     pairs++;
                     gapSum += g;
                     idleSum += id;
@@ -778,9 +778,8 @@ public record PhaseAnalysis(PhaseOptions options, long spanNs, List<PhaseSeries>
                     idleMin = Math.min(idleMin, id);
                     idleMax = Math.max(idleMax, id);
                 }
-                occ.add(new PhaseOccurrence(j, r, nv.startNs(r), nv.endNs(r), nv.endNs(r) - nv.startNs(r), f.warm[j],
-                        ops[j], ops[j] > 0 ? gStart[j] : null, ops[j] > 0 ? gEnd[j] : null, busy[j], gap, idle));
             }
+            List<PhaseOccurrence> occ = new OccurrenceList(nv, sorted, a, n, f.warm, ops, gStart, gEnd, busy, gapTo, idleTo);
             GpuGapStats gaps = pairs == 0 ? null : new GpuGapStats(pairs, (double) gapSum / pairs, gapMin, gapMax,
                     (double) idleSum / pairs, idleMin, idleMax);
             if (acc != null && acc.total > 0) {

@@ -39,10 +39,10 @@ public record PhaseSeries(PhaseKey key, long globalTid, int pid, int tid, PhaseR
                           boolean outermost, SummaryStats stats, double sharePct, double steadyMedianNs,
                           double steadyMeanNs, List<WarmupOutlier> warmup, boolean gpuProjected,
                           List<PhaseOccurrence> occurrences, GpuGapStats gpuGaps, boolean operatorLevel) {
-    /** Copies the lists. */
+    /** Copies the lists (the analysis' own compact occurrence list is immutable and kept as is). */
     public PhaseSeries {
         warmup = List.copyOf(warmup);
-        occurrences = List.copyOf(occurrences);
+        occurrences = occurrences instanceof OccurrenceList ? occurrences : List.copyOf(occurrences);
     }
 
     /** @return {@link PhaseKey#label()} */

@@ -185,7 +185,7 @@ public final class NsysSqliteImporter {
         private final Map<String, String> issueText = new HashMap<>();
         private final Map<String, Severity> issueSeverity = new HashMap<>();
         private int[] stringMap;            // nsys StringIds.id -> our id (dense case)
-        private Map<Long, Integer> sparseStrings; // sparse case
+        private io.proflens.model.LongIntHashMap sparseStrings; // sparse case (no boxing per lookup)
         private final Map<Long, Integer> missingStrings = new HashMap<>();
 
         Reader(Path file, Connection c, ConnectionSource connections, NsysSchema schema, ImportOptions options, ProgressListener progress,
@@ -490,7 +490,7 @@ public final class NsysSqliteImporter {
                 stringMap = new int[(int) maxId + 1];
                 Arrays.fill(stringMap, Integer.MIN_VALUE);
             } else {
-                sparseStrings = new HashMap<>();
+                sparseStrings = new io.proflens.model.LongIntHashMap((int) Math.min(1 << 24, Math.max(16, count)));
             }
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT id, value FROM StringIds")) {
@@ -502,7 +502,9 @@ public final class NsysSqliteImporter {
                             stringMap[(int) id] = ours;
                         }
                     } else {
-                        sparseStrings.put(id, ours);
+                        if (id != Long.MIN_VALUE) {
+                            sparseStrings.putIfAbsent(id, ours);
+                        }
                     }
                 }
             }
@@ -521,8 +523,8 @@ public final class NsysSqliteImporter {
                     }
                 }
             } else if (sparseStrings != null) {
-                Integer v = sparseStrings.get(nsysId);
-                if (v != null) {
+                int v = sparseStrings.get(nsysId);
+                if (v >= 0) {
                     return v;
                 }
             }
