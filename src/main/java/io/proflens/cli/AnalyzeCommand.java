@@ -98,10 +98,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
      */
     private int analyzeRanks(List<Path> files, OutputFormat fmt, TimeUnitChoice unit, PrintWriter out, PrintWriter err,
             io.proflens.rules.RuleEngine engine, io.proflens.analysis.classify.KernelClassifier classifier) {
-        if (fmt.name().equals("json")) {
-            throw new CliException(ExitCodes.USAGE, "analyze -f json takes one input; run it per rank file");
-        }
         RankInputs.Loaded loaded = RankInputs.load(files, ImportOptions.all(), quiet, err);
+        List<io.proflens.rules.Finding> merged = List.of();
+        if (!noFindings && !loaded.traces().isEmpty()) {
+            // one context per rank; cross-rank results (load balance) are computed once for the job
+            io.proflens.rules.RuleContext first = new io.proflens.rules.RuleContext(loaded.traces().get(0),
+                    loaded.traces(), classifier, new io.proflens.rules.RuleContext.Options(tokensPerStep));
+            java.util.concurrent.ExecutorService pool = io.proflens.rules.Diagnosis.newPool(
+                    Runtime.getRuntime().availableProcessors());
+            try {
+                List<List<io.proflens.rules.Finding>> perRank = new java.util.ArrayList<>();
+                for (Trace t : loaded.traces()) {
+                    perRank.add(engine.run(first.forRank(t), pool));
+                }
+                merged = io.proflens.rules.RankFindings.merge(perRank, loaded.ranks());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        if (fmt.name().equals("json")) {
+            return ranksJson(loaded, merged, unit, out);
+        }
         boolean md = fmt.name().equals("markdown");
         out.println(md ? "# proflens analysis — " + loaded.traces().size() + " ranks\n"
                 : "proflens analysis: " + loaded.traces().size() + " ranks");
@@ -121,14 +138,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         StatsReportRegistry registry = new StatsReportRegistry();
         try {
             if (!noFindings && !loaded.traces().isEmpty()) {
-                List<List<io.proflens.rules.Finding>> perRank = new java.util.ArrayList<>();
-                for (Trace t : loaded.traces()) {
-                    perRank.add(engine.run(new io.proflens.rules.RuleContext(t, loaded.traces(), classifier,
-                            new io.proflens.rules.RuleContext.Options(tokensPerStep))));
-                }
                 out.println();
-                io.proflens.report.FindingsRenderer.render(io.proflens.rules.RankFindings.merge(perRank, loaded.ranks()),
-                        out, md);
+                io.proflens.report.FindingsRenderer.render(merged, out, md);
             }
             for (String name : noStats ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
                 StatsReport r = registry.get(name);
@@ -167,6 +178,48 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.OUTPUT, "cannot write output: " + e.getMessage(), e);
         }
         out.flush();
+        return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+    }
+
+    /**
+     * Several ranks as one JSON document: {@code ranks} (rank id and capture of each), {@code findings} (merged over
+     * ranks), {@code stats} (per report: {@code perRank} and {@code combined} rows, or {@code skipped}).
+     */
+    private int ranksJson(RankInputs.Loaded loaded, List<io.proflens.rules.Finding> merged, TimeUnitChoice unit,
+            PrintWriter out) {
+        List<CaptureInfo> infos = new java.util.ArrayList<>();
+        for (Trace t : loaded.traces()) {
+            infos.add(CaptureInfo.of(t));
+        }
+        java.util.Map<String, Object> stats = new java.util.LinkedHashMap<>();
+        StatsReportRegistry registry = new StatsReportRegistry();
+        for (String name : noStats ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
+            StatsReport r = registry.get(name);
+            List<Trace> usable = new java.util.ArrayList<>();
+            List<Integer> ranks = new java.util.ArrayList<>();
+            for (int i = 0; i < loaded.traces().size(); i++) {
+                if (r.missingData(loaded.traces().get(i)) == null) {
+                    usable.add(loaded.traces().get(i));
+                    ranks.add(loaded.ranks().get(i));
+                }
+            }
+            if (usable.isEmpty()) {
+                stats.put(name, "none of the " + loaded.traces().size() + " ranks has this data");
+                continue;
+            }
+            StatsContext ctx = new StatsContext(List.of(), TraceFilter.NONE, null, !keepOpIds);
+            stats.put(name + "_per_rank", io.proflens.analysis.stats.MultiRankStats.perRank(r, usable, ranks, ctx));
+            ResultTable combined = io.proflens.analysis.stats.MultiRankStats.combined(r, usable, ctx);
+            if (combined != null) {
+                stats.put(name, combined);
+            }
+        }
+        try {
+            new io.proflens.report.AnalysisJsonRenderer(new io.proflens.report.CellFormatter(unit)).renderRanks(
+                    loaded.ranks(), infos, loaded.failed(), merged, stats, out);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT, "cannot write output: " + e.getMessage(), e);
+        }
         return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
     }
 

@@ -51,54 +51,102 @@ public final class AnalysisJsonRenderer {
             g.writeStartObject();
             g.writeFieldName("capture");
             capture(g, info);
-            g.writeArrayFieldStart("findings");
-            for (Finding f : findings) {
-                g.writeStartObject();
-                g.writeStringField("ruleId", f.ruleId());
-                g.writeStringField("title", f.title());
-                g.writeStringField("severity", f.severity().label());
-                g.writeNumberField("score", Math.round(f.score() * 10) / 10.0);
-                g.writeStringField("summary", f.summary());
-                g.writeArrayFieldStart("evidence");
-                for (Evidence e : f.evidence()) {
-                    g.writeStartObject();
-                    g.writeStringField("label", e.label());
-                    g.writeStringField("value", e.value());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeArrayFieldStart("examples");
-                for (String x : f.examples()) {
-                    g.writeString(x);
-                }
-                g.writeEndArray();
-                g.writeStringField("recommendation", f.recommendation());
-                g.writeNumberField("recoverableNs", f.recoverableNs());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            findings(g, findings);
             g.writeObjectFieldStart("analyses");
             for (ResultTable t : analyses) {
                 g.writeFieldName(t.reportName());
                 tables.writeRows(g, t);
             }
             g.writeEndObject();
-            g.writeObjectFieldStart("stats");
-            for (Map.Entry<String, Object> e : stats.entrySet()) {
-                g.writeFieldName(e.getKey());
-                if (e.getValue() instanceof ResultTable t) {
-                    tables.writeRows(g, t);
-                } else {
-                    g.writeStartObject();
-                    g.writeStringField("skipped", String.valueOf(e.getValue()));
-                    g.writeEndObject();
-                }
-            }
-            g.writeEndObject();
+            stats(g, stats);
             g.writeEndObject();
         }
         out.write('\n');
         out.flush();
+    }
+
+    /**
+     * Several ranks: {@code {"ranks": [{"rank", "capture"}], "notAnalysed": [messages], "findings": [...],
+     * "stats": {...}}}, findings and stats as in {@link #render}.
+     *
+     * @param rankIds  rank id of each capture
+     * @param infos    captures, same order
+     * @param failed   one line per input that could not be read
+     * @param findings merged findings
+     * @param stats    report name → table, or → skip reason
+     * @param out      destination (not closed)
+     * @throws IOException on write failure
+     */
+    public void renderRanks(List<Integer> rankIds, List<CaptureInfo> infos, List<String> failed, List<Finding> findings,
+            Map<String, Object> stats, Writer out) throws IOException {
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("ranks");
+            for (int i = 0; i < infos.size(); i++) {
+                g.writeStartObject();
+                g.writeNumberField("rank", rankIds.get(i));
+                g.writeFieldName("capture");
+                capture(g, infos.get(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("notAnalysed");
+            for (String f : failed) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            findings(g, findings);
+            stats(g, stats);
+            g.writeEndObject();
+        }
+        out.write('\n');
+        out.flush();
+    }
+
+    private void findings(JsonGenerator g, List<Finding> findings) throws IOException {
+        g.writeArrayFieldStart("findings");
+        for (Finding f : findings) {
+            g.writeStartObject();
+            g.writeStringField("ruleId", f.ruleId());
+            g.writeStringField("title", f.title());
+            g.writeStringField("severity", f.severity().label());
+            g.writeNumberField("score", Math.round(f.score() * 10) / 10.0);
+            g.writeStringField("summary", f.summary());
+            g.writeArrayFieldStart("evidence");
+            for (Evidence e : f.evidence()) {
+                g.writeStartObject();
+                g.writeStringField("label", e.label());
+                g.writeStringField("value", e.value());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("examples");
+            for (String x : f.examples()) {
+                g.writeString(x);
+            }
+            g.writeEndArray();
+            g.writeStringField("recommendation", f.recommendation());
+            g.writeNumberField("recoverableNs", f.recoverableNs());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void stats(JsonGenerator g, Map<String, Object> stats) throws IOException {
+        g.writeObjectFieldStart("stats");
+        for (Map.Entry<String, Object> e : stats.entrySet()) {
+            g.writeFieldName(e.getKey());
+            if (e.getValue() instanceof ResultTable t) {
+                tables.writeRows(g, t);
+            } else {
+                g.writeStartObject();
+                g.writeStringField("skipped", String.valueOf(e.getValue()));
+                g.writeEndObject();
+            }
+        }
+        g.writeEndObject();
     }
 
     private static void capture(JsonGenerator g, CaptureInfo info) throws IOException {

@@ -20,6 +20,8 @@ public final class RuleContext {
     private final Options options;
     /** Key → the computation of that analysis; a task runs once, later callers wait for it (thread-safe). */
     private final Map<String, java.util.concurrent.FutureTask<Object>> memo = new HashMap<>();
+    /** Results about the whole job (all ranks), shared by the contexts of one job (see {@link #forRank}). */
+    private final Map<String, java.util.concurrent.FutureTask<Object>> jobMemo;
     private final KernelCategory[] categoryByNameId;
 
     /**
@@ -41,6 +43,12 @@ public final class RuleContext {
      * @param options    user-supplied facts
      */
     public RuleContext(Trace trace, List<Trace> ranks, KernelClassifier classifier, Options options) {
+        this(trace, ranks, classifier, options, new HashMap<>());
+    }
+
+    private RuleContext(Trace trace, List<Trace> ranks, KernelClassifier classifier, Options options,
+            Map<String, java.util.concurrent.FutureTask<Object>> jobMemo) {
+        this.jobMemo = jobMemo;
         this.trace = trace;
         this.ranks = List.copyOf(ranks);
         this.classifier = classifier;
@@ -172,8 +180,38 @@ public final class RuleContext {
      * @param <T>     result type
      * @return the (cached) result
      */
+    /**
+     * A context for another rank of the same job: same ranks, classifier and options, its own per-trace analyses, and
+     * the job-level results ({@link #jobAnalysis}) shared, so a cross-rank analysis runs once per job, not per rank.
+     *
+     * @param rankTrace one of {@link #ranks()}
+     * @return the context of that rank
+     */
+    public RuleContext forRank(Trace rankTrace) {
+        return new RuleContext(rankTrace, ranks, classifier, options, jobMemo);
+    }
+
+    /**
+     * Like {@link #analysis} for results about the whole job (every rank), computed once and shared by every context
+     * made with {@link #forRank}; the result must not depend on which rank's context asks.
+     *
+     * @param key     unique key
+     * @param compute the analysis over {@link #ranks()}
+     * @param <T>     result type
+     * @return the (cached) result
+     */
+    public <T> T jobAnalysis(String key, Supplier<T> compute) {
+        return memoized(jobMemo, key, compute);
+    }
+
     @SuppressWarnings("unchecked")
     public <T> T analysis(String key, Supplier<T> compute) {
+        return memoized(memo, key, compute);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T memoized(Map<String, java.util.concurrent.FutureTask<Object>> memo, String key,
+            Supplier<T> compute) {
         java.util.concurrent.FutureTask<Object> task;
         boolean mine = false;
         synchronized (memo) {

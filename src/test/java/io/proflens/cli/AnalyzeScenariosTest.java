@@ -81,6 +81,25 @@ class AnalyzeScenariosTest {
     }
 
     @Test
+    void multiRankJsonHasEveryRankMergedFindingsAndPerRankStats() throws Exception {
+        List<Path> ranks = ExpertScenarios.decodeRanks(tmp, 2);
+        CliTest.Run r = run("analyze", "-q", "-f", "json", ranks.get(0).toString(), ranks.get(1).toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.get("ranks")).hasSize(2);
+        boolean gap = false;
+        for (JsonNode f : doc.get("findings")) {
+            if (f.get("ruleId").asText().equals("phases.iteration-gap")) {
+                gap = true;
+                assertThat(f.get("summary").asText()).contains("2 of 2 ranks").contains("1.30 ms");
+            }
+        }
+        assertThat(gap).isTrue();
+        assertThat(doc.get("stats").has("cuda_gpu_kern_sum_per_rank")).isTrue();
+        assertThat(doc.get("stats").has("cuda_gpu_kern_sum")).isTrue();
+    }
+
+    @Test
     void healthyTraceHasNoWarningsAndJsonCarriesTheSameFindings() throws Exception {
         Path f = ExpertScenarios.healthy(tmp);
         CliTest.Run r = run("analyze", "-q", "-f", "json", f.toString());

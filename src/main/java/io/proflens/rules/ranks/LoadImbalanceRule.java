@@ -162,7 +162,7 @@ public final class LoadImbalanceRule implements Rule {
             for (int r = 0; r < ranks.size(); r++) {
                 Trace t = ranks.get(r);
                 String label = "rank " + r;
-                units.add(ctx.analysis("loadImbalance:rank" + r, () -> rankOf(t, ctx.classifier(), label)));
+                units.add(ctx.jobAnalysis("loadImbalance:rank" + r, () -> rankOf(t, ctx.classifier(), label)));
             }
         } else {
             what = "GPUs";
