@@ -25,6 +25,25 @@ public final class AtomicFiles {
      * @throws IOException when the directory is not writable or the write fails (the temp file is removed)
      */
     public static void write(Path target, Body body) throws IOException {
+        writeStream(target, os -> {
+            Writer w = new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8);
+            body.write(w);
+            w.flush();
+        });
+    }
+
+    /** Body that writes bytes. */
+    @FunctionalInterface
+    public interface StreamBody {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code target} atomically from a byte stream (buffered; not closed by the body).
+     *
+     * @throws IOException when the directory is not writable or the write fails (the temp file is removed)
+     */
+    public static void writeStream(Path target, StreamBody body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) {
@@ -32,8 +51,8 @@ public final class AtomicFiles {
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                body.write(w);
+            try (java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                body.write(os);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -427,4 +427,18 @@ class CliTest {
         assertThat(r.out()).contains("## Findings").contains("### 1. [WARNING]").contains("**Recommendation:**")
                 .contains("## GPU Idle Time Attribution per Stream (HTA) (idle_attribution)");
     }
+
+    @Test
+    void exportWritesAChromeTraceThatReadsBack() throws Exception {
+        Path out = tmp.resolve("wan.json.gz");
+        Run r = run("export", TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString(),
+                "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("wrote").contains("launch flows");
+        assertThat(TestData.load(out).kernels().size()).isEqualTo(3442);
+        assertOneLineError(run("export", "-f", "svg", "-o", out.toString(),
+                TestData.nsys("nsysai-mock-tiny/mock.sqlite").toString()), ExitCodes.USAGE, "unknown export format 'svg'");
+        assertOneLineError(run("export", "-o", out.toString(), tmp.resolve("none.sqlite").toString()), ExitCodes.INPUT,
+                "none.sqlite");
+    }
 }
