@@ -223,6 +223,39 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return loaded.failed().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
     }
 
+    /**
+     * nsys's default stats reports computed on a stored trace.
+     *
+     * @return report name → table, or → the SKIPPED reason (input path + missing data); insertion order = nsys order
+     */
+    static java.util.Map<String, Object> defaultStats(Trace trace, Path input, NamingPolicy naming, boolean none) {
+        StatsReportRegistry registry = new StatsReportRegistry();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (String name : none ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
+            StatsReport r = registry.get(name);
+            String missing = r.missingData(trace);
+            m.put(name, missing != null ? input + " " + missing
+                    : r.compute(trace, new StatsContext(List.of(), TraceFilter.NONE, naming)));
+        }
+        return m;
+    }
+
+    /** The default reports of a streamed trace, from the tables the stream computed. */
+    private java.util.Map<String, Object> streamedStats(Trace trace, Path input, java.util.Map<String, ResultTable> tables) {
+        StatsReportRegistry registry = new StatsReportRegistry();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (String name : noStats ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
+            String missing = registry.get(name).missingData(trace);
+            m.put(name, missing != null ? input + " " + missing : tables.get(name));
+        }
+        return m;
+    }
+
+    /** @return whether the stored trace's NVTX names carry PyTorch emit_nvtx call ids */
+    static boolean nvtxHasOpIds(Trace trace) {
+        return hasOpIds(trace);
+    }
+
     /** The first {@code n} rows of each rank of a per-rank table (rows are grouped by rank, column 0). */
     private static ResultTable topPerRank(ResultTable t, int n) {
         List<Object[]> rows = new java.util.ArrayList<>();
@@ -382,20 +415,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             boolean isStreaming = streaming;
             Path in = input;
             java.util.concurrent.FutureTask<java.util.Map<String, Object>> statsTask = new java.util.concurrent.FutureTask<>(
-                    () -> {
-                        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                        for (String name : noStats ? List.<String>of() : StatsReportRegistry.DEFAULT_SET) {
-                            StatsReport r = registry.get(name);
-                            String missing = r.missingData(tr);
-                            if (missing != null) {
-                                m.put(name, in + " " + missing);
-                                continue;
-                            }
-                            m.put(name, isStreaming ? streamed.get(name)
-                                    : r.compute(tr, new StatsContext(List.of(), TraceFilter.NONE, naming)));
-                        }
-                        return m;
-                    });
+                    () -> isStreaming ? streamedStats(tr, in, streamed) : defaultStats(tr, in, naming, noStats));
             Thread statsThread = new Thread(statsTask, "proflens-stats");
             statsThread.setDaemon(true);
             statsThread.start();

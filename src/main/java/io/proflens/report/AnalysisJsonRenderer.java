@@ -105,7 +105,7 @@ public final class AnalysisJsonRenderer {
         out.flush();
     }
 
-    private void findings(JsonGenerator g, List<Finding> findings) throws IOException {
+    void findings(JsonGenerator g, List<Finding> findings) throws IOException {
         g.writeArrayFieldStart("findings");
         for (Finding f : findings) {
             g.writeStartObject();
@@ -149,7 +149,7 @@ public final class AnalysisJsonRenderer {
         g.writeEndObject();
     }
 
-    private static void capture(JsonGenerator g, CaptureInfo info) throws IOException {
+    static void capture(JsonGenerator g, CaptureInfo info) throws IOException {
         g.writeStartObject();
         g.writeStringField("file", info.metadata().sourcePath());
         g.writeStringField("format", info.metadata().format());

@@ -41,4 +41,26 @@ final class AnalysisTables {
         }
         return out;
     }
+
+    /**
+     * Series that only charts need (not printed by {@code analyze}): {@code gpu_utilization_over_time} with one row
+     * per (device, nsys gpu_time_util chunk): GPU label, chunk start (ns), busy % (union of GPU ops in the chunk).
+     */
+    static List<ResultTable> charts(RuleContext ctx) {
+        List<ResultTable> out = new ArrayList<>();
+        if (ctx.hasGpuWork()) {
+            List<Object[]> rows = new ArrayList<>();
+            for (io.proflens.analysis.gputime.GpuUtilization.Device d : ctx.gpuUtilization().devices()) {
+                String label = "pid " + d.pid() + " GPU " + d.deviceId();
+                for (io.proflens.analysis.gputime.GpuUtilization.Chunk c : d.chunkSeries()) {
+                    rows.add(new Object[] {label, c.startNs(), c.busyPct()});
+                }
+            }
+            out.add(new ResultTable("gpu_utilization_over_time", "GPU Utilization over Time", List.of(
+                    new ResultTable.Column("GPU", ResultTable.Kind.TEXT),
+                    new ResultTable.Column("Chunk Start", ResultTable.Kind.TIMESTAMP),
+                    new ResultTable.Column("Busy", ResultTable.Kind.PERCENT)), rows));
+        }
+        return out;
+    }
 }

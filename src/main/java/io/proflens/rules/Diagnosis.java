@@ -11,11 +11,13 @@ import java.util.List;
  * @param findings findings in {@link RuleEngine#ORDER}
  * @param analyses analysis tables in reading order: GPU time, kernels, phases, memory transfers, CUDA API, OS
  *                 runtime, communication (tables whose data is missing are left out)
+ * @param charts   series for charts only (e.g. GPU utilization over time), not printed as tables
  */
-public record Diagnosis(List<Finding> findings, List<ResultTable> analyses) {
+public record Diagnosis(List<Finding> findings, List<ResultTable> analyses, List<ResultTable> charts) {
     public Diagnosis {
         findings = List.copyOf(findings);
         analyses = List.copyOf(analyses);
+        charts = List.copyOf(charts);
     }
 
     /**
@@ -51,7 +53,7 @@ public record Diagnosis(List<Finding> findings, List<ResultTable> analyses) {
                 break;
             }
         }
-        return new Diagnosis(findings, AnalysisTables.of(ctx));
+        return new Diagnosis(findings, AnalysisTables.of(ctx), AnalysisTables.charts(ctx));
     }
 
     /** @return a pool of daemon threads named proflens-analysis */
