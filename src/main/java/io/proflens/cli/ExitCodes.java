@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int INPUT = 3;
     public static final int OUTPUT = 4;
     public static final int PARTIAL = 5;
+    /** {@code diff --fail-if}: at least one regression-gate condition holds (one "gate failed: ..." line each). */
+    public static final int GATE_FAILED = 6;
 
     private ExitCodes() {
     }

@@ -16,14 +16,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "proflens", mixinStandardHelpOptions = true, versionProvider = ProflensCli.Version.class,
         description = "Profile analysis for LLM/MoE performance engineers: nsys-identical stats and diagnoses.",
-        subcommands = {AnalyzeCommand.class, StatsCommand.class, ExplainKernelCommand.class, RulesCommand.class, ReportCommand.class, ExportCommand.class, SlaCommand.class, TimersCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {AnalyzeCommand.class, StatsCommand.class, ExplainKernelCommand.class, RulesCommand.class, ReportCommand.class, ExportCommand.class, SlaCommand.class, TimersCommand.class, DiffCommand.class, ScalingCommand.class, DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (SKIPPED reports included)", "1:internal failure (a bug; rerun with --debug)",
                 "2:bad usage (unknown option, report, format, unit or filter)",
                 "3:bad input data (missing, unreadable, empty, truncated or unsupported file)",
                 "4:output cannot be written",
-                "5:partial: several inputs, some unreadable (listed on stderr), the rest analysed"})
+                "5:partial: several inputs, some unreadable (listed on stderr), the rest analysed",
+                "6:gate failed: a 'diff --fail-if' condition holds"})
 public final class ProflensCli implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of failures (for bug reports).")
