@@ -85,6 +85,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Tokens processed per iteration: adds throughput (tokens/s) to the phase analysis.")
     Long tokensPerStep;
 
+    @Option(names = "--ncu", arity = "1..*", paramLabel = "CSV",
+            description = "Nsight Compute CSV files (ncu --csv: details or raw page, or per-section files; a directory "
+                    + "= all its *.csv): adds the kernel-efficiency findings and the ncu_kernels table.")
+    List<Path> ncu = new java.util.ArrayList<>();
+
+    @Option(names = "--step-range", paramLabel = "NAME",
+            description = "NVTX/annotation range that is one step for the step anatomy (default: ProfilerStep#N or the "
+                    + "main repeating iteration).")
+    String stepRange;
+
+    @Option(names = "--operator-rules", paramLabel = "FILE",
+            description = "Your kernel → operator rules (operator<TAB>regex[<TAB>why]), tried before the built-in ones.")
+    Path operatorRules;
+
     @Option(names = "--no-stats", description = "Only the capture summary, findings and analyses; no stats reports.")
     boolean noStats;
 
@@ -97,19 +111,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * combined over all ranks.
      */
     private int analyzeRanks(List<Path> files, OutputFormat fmt, TimeUnitChoice unit, PrintWriter out, PrintWriter err,
-            io.proflens.rules.RuleEngine engine, io.proflens.analysis.classify.KernelClassifier classifier) {
+            io.proflens.rules.RuleEngine engine, io.proflens.analysis.classify.KernelClassifier classifier,
+            io.proflens.rules.RuleContext.Options ctxOptions, io.proflens.model.ncu.NcuReport ncuReport) {
         RankInputs.Loaded loaded = RankInputs.load(files, ImportOptions.all(), quiet, err);
         List<io.proflens.rules.Finding> merged = List.of();
         if (!noFindings && !loaded.traces().isEmpty()) {
             // one context per rank; cross-rank results (load balance) are computed once for the job
             io.proflens.rules.RuleContext first = new io.proflens.rules.RuleContext(loaded.traces().get(0),
-                    loaded.traces(), classifier, new io.proflens.rules.RuleContext.Options(tokensPerStep));
+                    loaded.traces(), classifier, ctxOptions);
             java.util.concurrent.ExecutorService pool = io.proflens.rules.Diagnosis.newPool(
                     Runtime.getRuntime().availableProcessors());
             try {
                 List<List<io.proflens.rules.Finding>> perRank = new java.util.ArrayList<>();
                 for (Trace t : loaded.traces()) {
-                    perRank.add(engine.run(first.forRank(t), pool));
+                    perRank.add(engine.run(first.forRank(t).withNcu(ncuReport), pool));
                 }
                 merged = io.proflens.rules.RankFindings.merge(perRank, loaded.ranks());
             } finally {
@@ -314,6 +329,54 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
+    /** @return the merged ncu report of --ncu (files or directories of *.csv), or null without --ncu */
+    private io.proflens.model.ncu.NcuReport ncuReport() {
+        if (ncu.isEmpty()) {
+            return null;
+        }
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path p : ncu) {
+            if (Files.isDirectory(p)) {
+                try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.INPUT, p + ": cannot list: " + e.getMessage());
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new CliException(ExitCodes.INPUT, ncu + ": no *.csv file");
+        }
+        try {
+            return io.proflens.ingest.ncu.NcuCsvReader.read(files);
+        } catch (io.proflens.ingest.ImportException e) {
+            throw new CliException(ExitCodes.INPUT, e.getMessage());
+        }
+    }
+
+    private io.proflens.analysis.anatomy.AnatomyOptions anatomyOptions() {
+        io.proflens.analysis.anatomy.AnatomyOptions o = io.proflens.analysis.anatomy.AnatomyOptions.defaults();
+        if (stepRange != null) {
+            o = o.withStepRange(stepRange);
+        }
+        if (operatorRules != null) {
+            if (!Files.isRegularFile(operatorRules)) {
+                throw new CliException(ExitCodes.USAGE, operatorRules + ": no such operator rules file");
+            }
+            try {
+                o = o.withMapping(io.proflens.analysis.anatomy.OperatorMapping.fromFile(operatorRules,
+                        io.proflens.analysis.anatomy.OperatorMapping.builtIn()));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                throw new CliException(ExitCodes.INPUT, operatorRules + ": cannot read: " + e.getMessage());
+            }
+        }
+        return o;
+    }
+
     private io.proflens.analysis.classify.KernelClassifier classifier() {
         io.proflens.analysis.classify.KernelClassifier c = io.proflens.analysis.classify.KernelClassifier.builtIn();
         if (kernelRules == null) {
@@ -354,9 +417,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
         io.proflens.rules.RuleRegistry ruleRegistry = io.proflens.rules.RuleRegistry.builtIn();
         io.proflens.rules.RuleConfig ruleConfig = ruleConfig(ruleRegistry);
         io.proflens.analysis.classify.KernelClassifier classifier = classifier();
+        io.proflens.model.ncu.NcuReport ncuReport = ncuReport();
+        io.proflens.rules.RuleContext.Options ctxOptions = new io.proflens.rules.RuleContext.Options(tokensPerStep,
+                anatomyOptions());
         List<Path> files = inputs.isEmpty() ? List.of() : RankInputs.expand(inputs);
         if (files.size() > 1) {
-            return analyzeRanks(files, fmt, unit, out, err, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig), classifier);
+            return analyzeRanks(files, fmt, unit, out, err, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig), classifier,
+                    ctxOptions, ncuReport);
         }
         Path input = files.isEmpty() ? null : files.get(0);
         Path demoDir = null;
@@ -422,7 +489,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             io.proflens.rules.Diagnosis diagnosis = null;
             if (!streaming && !noFindings) {
                 io.proflens.rules.RuleContext ctx = new io.proflens.rules.RuleContext(trace, List.of(trace), classifier,
-                        new io.proflens.rules.RuleContext.Options(tokensPerStep));
+                        ctxOptions).withNcu(ncuReport);
                 diagnosis = io.proflens.rules.Diagnosis.run(ctx, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig));
             }
             java.util.Map<String, Object> stats;

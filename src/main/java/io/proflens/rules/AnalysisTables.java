@@ -30,6 +30,9 @@ final class AnalysisTables {
         if (t.nvtx().size() > 0) {
             out.addAll(ctx.phases().toTables());
         }
+        if ((t.nvtx().size() > 0 || t.cpuRanges().size() > 0) && t.kernels().size() > 0 && ctx.anatomy().hasLayers()) {
+            out.addAll(ctx.anatomy().toTables());
+        }
         if (t.memcpys().size() > 0) {
             out.addAll(ctx.memoryTransfers().toTables());
         }
@@ -38,6 +41,16 @@ final class AnalysisTables {
         }
         if (t.osRuntime().size() > 0) {
             out.addAll(ctx.osRuntime().toTables());
+        }
+        io.proflens.model.ncu.NcuReport ncu = ctx.ncu();
+        if (ncu != null && !ncu.kernels().isEmpty()) {
+            io.proflens.analysis.ncu.KernelEfficiency e = ctx.analysis("ncuEfficiency", () ->
+                    io.proflens.analysis.ncu.KernelEfficiency.of(ncu, io.proflens.rules.ncu.NcuRule.smCountFromTrace(t, ncu)));
+            out.add(e.toTables().get(0)); // ncu_kernels (ncu_metrics, every metric, only in json)
+            if (t.kernels().size() > 0) {
+                io.proflens.analysis.ncu.NcuJoin j = ctx.analysis("ncuJoin", () -> io.proflens.analysis.ncu.NcuJoin.of(ncu, t));
+                out.add(j.toTable());
+            }
         }
         return out;
     }

@@ -27,6 +27,13 @@ final class BuiltInRules {
                 new io.proflens.rules.memcpy.PageableMemcpyRule(),
                 new io.proflens.rules.api.MemcpyApiShareRule(),
                 new io.proflens.rules.api.SyncShareRule(),
-                new io.proflens.rules.host.ThreadPoolIdleRule());
+                new io.proflens.rules.host.ThreadPoolIdleRule(),
+                new io.proflens.rules.ncu.OccupancyBelowTheoreticalRule(),
+                new io.proflens.rules.ncu.LowOccupancyRule(),
+                new io.proflens.rules.ncu.PartialWaveRule(),
+                new io.proflens.rules.ncu.LatencyBoundRule(),
+                new io.proflens.rules.ncu.ThroughputBalanceRule(),
+                new io.proflens.rules.ncu.RegisterPressureRule(),
+                new io.proflens.rules.ncu.SharedMemoryLimitRule());
     }
 }

@@ -29,10 +29,20 @@ public final class RuleContext {
      *
      * @param tokensPerStep tokens processed per iteration (for throughput), or null
      */
-    public record Options(Long tokensPerStep) {
+    public record Options(Long tokensPerStep, io.proflens.analysis.anatomy.AnatomyOptions anatomy) {
+        /** Defaults for what is not given: the built-in operator mapping, the automatic step. */
+        public Options {
+            anatomy = anatomy == null ? io.proflens.analysis.anatomy.AnatomyOptions.defaults() : anatomy;
+        }
+
+        /** @param tokensPerStep tokens per iteration, or null */
+        public Options(Long tokensPerStep) {
+            this(tokensPerStep, null);
+        }
+
         /** @return no facts given */
         public static Options none() {
-            return new Options(null);
+            return new Options(null, null);
         }
     }
 
@@ -145,6 +155,29 @@ public final class RuleContext {
                 io.proflens.analysis.phases.PhaseOptions.defaults().withTokensPerStep(options.tokensPerStep())));
     }
 
+    /** @return the step rebuilt layer by layer (operators per layer kind), on top of {@link #phases()} */
+    public io.proflens.analysis.anatomy.StepAnatomy anatomy() {
+        return analysis("anatomy", () -> io.proflens.analysis.anatomy.StepAnatomy.of(trace, phases(), options.anatomy()));
+    }
+
+    /** @return the Nsight Compute report given to this context (see {@link #withNcu}), or null */
+    public io.proflens.model.ncu.NcuReport ncu() {
+        return analysis(io.proflens.rules.ncu.NcuRule.REPORT_KEY, () -> null);
+    }
+
+    /**
+     * Attaches Nsight Compute data: the ncu rules and tables then judge it (before any rule runs).
+     *
+     * @param report the ncu report (null: nothing attached)
+     * @return this context
+     */
+    public RuleContext withNcu(io.proflens.model.ncu.NcuReport report) {
+        if (report != null) {
+            analysis(io.proflens.rules.ncu.NcuRule.REPORT_KEY, () -> report);
+        }
+        return this;
+    }
+
     /** @return memcpy directions, size buckets, pageable copies, memcpy API share */
     public io.proflens.analysis.memory.MemoryTransferAnalysis memoryTransfers() {
         return analysis("memoryTransfers", () -> io.proflens.analysis.memory.MemoryTransferAnalysis.of(trace));
@@ -254,8 +287,9 @@ public final class RuleContext {
         Trace t = trace;
         List<Runnable> work = new java.util.ArrayList<>();
         boolean gpu = hasGpuWork();
-        if (t.nvtx().size() > 0) {
+        if (t.nvtx().size() > 0 || t.cpuRanges().size() > 0) {
             work.add(this::phases); // the largest: first
+            work.add(this::anatomy);
         }
         if (gpu) {
             work.add(this::gpuUtilization);
