@@ -26,7 +26,7 @@ import java.util.Objects;
  *       canonicalised, applied to both sides). Several measured operators with one key are added up (per-layer means
  *       summed; e.g. {@code q_proj} and {@code kv_proj} both aliased to {@code attn_pre_proj}), and so are several
  *       simulator operators with one key.</li>
- *   <li><b>Diff</b> per layer = measured − simulated (positive: the hardware is slower than the model predicts),
+ *   <li><b>Diff</b> per layer = simulated − measured (negative: the hardware is slower than the model predicts, as the quoted "mla −86 µs" of attention slowed by long-tail inputs; positive: the model overestimates, "low_latency_combine +18 µs"),
  *       ns, from the measured mean rounded to the ns and the simulator's µs converted exactly (half-up to the ns).</li>
  *   <li><b>Layers</b> = the measured count when &gt; 0 (what ran), else the simulator's, else 1 (with a note); a
  *       mismatch between the two is noted.</li>
@@ -181,7 +181,7 @@ public record SimDiff(String simSource, List<SimDiffRow> rows, long totalDiffNs,
                 note = "layer count unknown: ×1";
                 notes.add(e.getKey() + ": " + note);
             }
-            long diff = measNs - simNs;
+            long diff = simNs - measNs;
             matched.add(new SimDiffRow(e.getKey(), String.join(" + ", ms.names), String.join(" + ", ss.names), measNs,
                     simNs, diff, layers, diff * layers, null, note));
             total += diff * layers;
@@ -296,7 +296,7 @@ public record SimDiff(String simSource, List<SimDiffRow> rows, long totalDiffNs,
 
     /** @return one line, e.g. "total diff −4.680 ms: mla −5.246 ms (×61), … explain 100.0% of |diff|" */
     public String explanation() {
-        StringBuilder sb = new StringBuilder("total diff (measured − simulated) ").append(ms(totalDiffNs)).append(" ms");
+        StringBuilder sb = new StringBuilder("total diff (simulated − measured) ").append(ms(totalDiffNs)).append(" ms");
         if (!topContributors.isEmpty()) {
             sb.append(": ");
             for (int i = 0; i < topContributors.size(); i++) {
@@ -349,7 +349,7 @@ public record SimDiff(String simSource, List<SimDiffRow> rows, long totalDiffNs,
         List<Object[]> sum = new ArrayList<>();
         sum.add(new Object[] {"measured (matched operators × layers)", measuredTotalNs, null});
         sum.add(new Object[] {"simulated (matched operators × layers)", simTotalNs, "from " + simSource});
-        sum.add(new Object[] {"total diff (measured − simulated)", totalDiffNs, explanation()});
+        sum.add(new Object[] {"total diff (simulated − measured)", totalDiffNs, explanation()});
         long mOnly = 0;
         long sOnly = 0;
         List<String> mNames = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param simName           simulator name(s) joined by {@code " + "}, or {@code null} when not simulated
  * @param measuredNs        measured mean per layer, ns, or {@code null}
  * @param simNs             simulated time per layer, ns, or {@code null}
- * @param diffNs            measured − simulated per layer, ns, or {@code null}
+ * @param diffNs            simulated − measured per layer, ns, or {@code null}
  * @param layers            layer count used, ≥ 1
  * @param diffTimesLayersNs diff × layers, ns, or {@code null} on a one-sided row
  * @param sharePct          |diff × layers| as percent of Σ |diff × layers| over matched rows, 0-100, or {@code null}

@@ -7,7 +7,7 @@
  * List<MeasuredOperator> measured = List.of(new MeasuredOperator("mla", 214_000, 61),
  *         new MeasuredOperator("low_latency_combine", 60_000, 58));
  * SimDiff d = SimDiff.of(measured, sim);                 // or SimDiff.of(measured, sim, Options.defaults().withAliases(...))
- * d.totalDiffNs();                                       // Σ (measured − simulated) × layers, ns
+ * d.totalDiffNs();                                       // Σ (simulated − measured) × layers, ns
  * d.topContributors();                                   // the few operators that explain most of it
  * List<ResultTable> tables = d.toTables();               // simdiff_ops, simdiff_summary
  * }</pre>

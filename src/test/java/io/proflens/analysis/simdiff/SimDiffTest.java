@@ -17,19 +17,19 @@ class SimDiffTest {
     static final String SIM_CSV = """
             # simulator per-op table, µs per layer
             op,time_us,layers
-            mla,300.0,61
-            "low_latency_combine",42,58
-            low_latency_dispatch,42.000,
-            dense_mlp,100,3
+            mla,214.0,61
+            "low_latency_combine",60,58
+            low_latency_dispatch,35.000,
+            dense_mlp,76,3
             lm_head,55,1
             """;
 
     static List<MeasuredOperator> measured() {
         return List.of(
-                new MeasuredOperator("MLA", 214_000.0, 61),
-                new MeasuredOperator("Low-Latency Combine", 60_000.0, 0),  // layers from the simulator (58)
-                new MeasuredOperator("low_latency_dispatch", 35_000.0, 58), // simulator has no layer count
-                new MeasuredOperator("dense_mlp", 76_000.0, 3),
+                new MeasuredOperator("MLA", 300_000.0, 61),
+                new MeasuredOperator("Low-Latency Combine", 42_000.0, 0),  // layers from the simulator (58)
+                new MeasuredOperator("low_latency_dispatch", 42_000.0, 58), // simulator has no layer count
+                new MeasuredOperator("dense_mlp", 100_000.0, 3),
                 new MeasuredOperator("moe_gate_topk", 9_000.0, 58));        // not in the simulator
     }
 
@@ -47,8 +47,8 @@ class SimDiffTest {
         SimDiffRow combine = d.row("low_latency_combine");
         assertThat(combine.diffNs()).isEqualTo(18_000L);
         assertThat(combine.diffTimesLayersNs()).isEqualTo(1_044_000L); // "+1.04 ms"
-        assertThat(d.measuredTotalNs() - d.simTotalNs()).isEqualTo(d.totalDiffNs());
-        assertThat(d.explanation()).startsWith("total diff (measured − simulated) -4.680 ms: mla -5.246 ms (-86 µs × 61), "
+        assertThat(d.simTotalNs() - d.measuredTotalNs()).isEqualTo(d.totalDiffNs());
+        assertThat(d.explanation()).startsWith("total diff (simulated − measured) -4.680 ms: mla -5.246 ms (-86 µs × 61), "
                 + "low_latency_combine +1.044 ms (+18 µs × 58)");
     }
 
@@ -82,7 +82,7 @@ class SimDiffTest {
         SimDiff d = SimDiff.of(List.of(new MeasuredOperator("q_proj", 20_000, 32), new MeasuredOperator("kv_proj", 25_000, 32)),
                 sim, SimDiff.Options.defaults().withAliases(Map.of("q_proj", "attn_pre_proj", "kv_proj", "attn_pre_proj")));
         assertThat(d.row("attn_pre_proj").measuredNs()).isEqualTo(45_000L);
-        assertThat(d.totalDiffNs()).isEqualTo(-5_000L * 32);
+        assertThat(d.totalDiffNs()).isEqualTo(5_000L * 32); // simulated 50 − measured 45 µs
         assertThat(d.notes()).anyMatch(n -> n.contains("q_proj + kv_proj summed"));
     }
 
@@ -99,8 +99,8 @@ class SimDiffTest {
         assertThat(sim.byName().get("attn_decode").timeUs()).isEqualTo(50.0);
         SimDiff d = SimDiff.of(List.of(new MeasuredOperator("vidur_mlp_up_proj", 210_000, 32),
                 new MeasuredOperator("mlp_act", 25_000, 32)), sim);   // built-in alias mlp_act → mlp_activation
-        assertThat(d.row("mlp_up_proj").diffTimesLayersNs()).isEqualTo(10_000L * 32);
-        assertThat(d.row("mlp_activation").diffNs()).isEqualTo(-5_000L);
+        assertThat(d.row("mlp_up_proj").diffTimesLayersNs()).isEqualTo(-10_000L * 32); // 200 − 210 µs
+        assertThat(d.row("mlp_activation").diffNs()).isEqualTo(5_000L);                 // 30 − 25 µs
     }
 
     @Test
