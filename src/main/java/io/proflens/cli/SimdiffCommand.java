@@ -76,6 +76,9 @@ public final class SimdiffCommand implements Callable<Integer> {
         }
         var fmt = TimersCommand.format(format);
         var unit = TimersCommand.unit(timeunit);
+        if (!Files.isRegularFile(sim)) {
+            throw new CliException(ExitCodes.INPUT, sim + ": no such file");
+        }
         String text;
         try {
             text = Files.readString(sim, StandardCharsets.UTF_8);
