@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "proflens", mixinStandardHelpOptions = true, versionProvider = ProflensCli.Version.class,
         description = "Profile analysis for LLM/MoE performance engineers: nsys-identical stats and diagnoses.",
-        subcommands = {AnalyzeCommand.class, StatsCommand.class, ExplainKernelCommand.class, RulesCommand.class, ReportCommand.class, ExportCommand.class, SlaCommand.class, TimersCommand.class, DiffCommand.class, ScalingCommand.class, SimdiffCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {AnalyzeCommand.class, StatsCommand.class, ExplainKernelCommand.class, RulesCommand.class, ReportCommand.class, ExportCommand.class, SlaCommand.class, TimersCommand.class, DiffCommand.class, ScalingCommand.class, SimdiffCommand.class, ServeCommand.class, DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (SKIPPED reports included)", "1:internal failure (a bug; rerun with --debug)",
