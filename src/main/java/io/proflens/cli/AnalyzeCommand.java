@@ -85,8 +85,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Tokens processed per iteration: adds throughput (tokens/s) to the phase analysis.")
     Long tokensPerStep;
 
-    @Option(names = "--ncu", arity = "1..*", paramLabel = "CSV",
-            description = "Nsight Compute CSV files (ncu --csv: details or raw page, or per-section files; a directory "
+    @Option(names = "--ncu", paramLabel = "CSV",
+            description = "Nsight Compute CSV file (repeatable; ncu --csv: details or raw page, or per-section files; a directory "
                     + "= all its *.csv): adds the kernel-efficiency findings and the ncu_kernels table.")
     List<Path> ncu = new java.util.ArrayList<>();
 
@@ -98,6 +98,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--operator-rules", paramLabel = "FILE",
             description = "Your kernel → operator rules (operator<TAB>regex[<TAB>why]), tried before the built-in ones.")
     Path operatorRules;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "Also compare with a baseline run (as 'proflens diff FILE PROFILE'): changed kernels, "
+                    + "categories, operators, NVTX ranges, phases and findings.")
+    Path baseline;
 
     @Option(names = "--no-stats", description = "Only the capture summary, findings and analyses; no stats reports.")
     boolean noStats;
@@ -331,9 +336,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** @return the merged ncu report of --ncu (files or directories of *.csv), or null without --ncu */
     private io.proflens.model.ncu.NcuReport ncuReport() {
-        if (ncu.isEmpty()) {
-            return null;
-        }
+        return ncu.isEmpty() ? null : readNcu(ncu);
+    }
+
+    /** @return the merged ncu report of these files or directories of *.csv (exit 3 on a bad file) */
+    static io.proflens.model.ncu.NcuReport readNcu(List<Path> ncu) {
         List<Path> files = new java.util.ArrayList<>();
         for (Path p : ncu) {
             if (Files.isDirectory(p)) {
@@ -490,7 +497,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (!streaming && !noFindings) {
                 io.proflens.rules.RuleContext ctx = new io.proflens.rules.RuleContext(trace, List.of(trace), classifier,
                         ctxOptions).withNcu(ncuReport);
-                diagnosis = io.proflens.rules.Diagnosis.run(ctx, new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig));
+                io.proflens.rules.RuleEngine engine = new io.proflens.rules.RuleEngine(ruleRegistry, ruleConfig);
+                diagnosis = io.proflens.rules.Diagnosis.run(ctx, engine);
+                if (baseline != null) {
+                    List<ResultTable> withDiff = new java.util.ArrayList<>(diagnosis.analyses());
+                    withDiff.addAll(BaselineComparison.tables(baseline, trace, diagnosis.findings(), engine, classifier,
+                            quiet));
+                    diagnosis = new io.proflens.rules.Diagnosis(diagnosis.findings(), withDiff, diagnosis.charts());
+                }
             }
             java.util.Map<String, Object> stats;
             try {

@@ -51,6 +51,13 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--ncu", paramLabel = "CSV",
+            description = "Nsight Compute CSV files (or a directory of them): kernel-efficiency findings and tables.")
+    List<Path> ncu = new java.util.ArrayList<>();
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "Also compare with a baseline run (diff tables).")
+    Path baseline;
+
     @Override
     public Integer call() {
         String f = format.toLowerCase(Locale.ROOT);
@@ -69,10 +76,19 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
+        io.proflens.model.ncu.NcuReport ncuReport = ncu.isEmpty() ? null : AnalyzeCommand.readNcu(ncu);
         Trace trace = InputOptions.read(input, ImportOptions.all(), quiet);
         CaptureInfo info = CaptureInfo.of(trace);
-        Diagnosis d = Diagnosis.run(new RuleContext(trace, List.of(trace), KernelClassifier.builtIn(),
-                RuleContext.Options.none()), new RuleEngine(registry, config));
+        RuleEngine engine = new RuleEngine(registry, config);
+        Diagnosis diagnosis = Diagnosis.run(new RuleContext(trace, List.of(trace), KernelClassifier.builtIn(),
+                RuleContext.Options.none()).withNcu(ncuReport), engine);
+        if (baseline != null) {
+            List<io.proflens.analysis.ResultTable> withDiff = new java.util.ArrayList<>(diagnosis.analyses());
+            withDiff.addAll(BaselineComparison.tables(baseline, trace, diagnosis.findings(), engine,
+                    KernelClassifier.builtIn(), quiet));
+            diagnosis = new Diagnosis(diagnosis.findings(), withDiff, diagnosis.charts());
+        }
+        Diagnosis d = diagnosis;
         NamingPolicy naming = NamingPolicy.forMetadata(trace.metadata())
                 .withStripOpIds(AnalyzeCommand.nvtxHasOpIds(trace));
         Map<String, Object> stats = AnalyzeCommand.defaultStats(trace, input, naming, false);

@@ -441,4 +441,30 @@ class CliTest {
         assertOneLineError(run("export", "-o", out.toString(), tmp.resolve("none.sqlite").toString()), ExitCodes.INPUT,
                 "none.sqlite");
     }
+
+    @Test
+    void analyzeWithNcuAndBaselineShowsEfficiencyFindingsAndTheDiff() {
+        String ncu = TestData.nsys("llmperfopt-deepseek-ocr-rtx5090/ncu").toString();
+        String train = TestData.nsys("nsysai-fastvideo-train-h100x2-before/mfu_2gpu_before.sqlite").toString();
+        String wan = TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString();
+        Run r = run("analyze", "-q", "--no-stats", "--ncu", ncu, "--baseline", wan, train);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(ncu.register-pressure)").contains("(ncu_kernels)").contains("(ncu_join)")
+                .contains("(diff_summary)").contains("(diff_kernels)").contains("(diff_findings)");
+        Run same = run("analyze", "-q", "--no-stats", "--baseline", train, train);
+        assertThat(same.out()).contains("(diff_summary)");
+        assertOneLineError(run("analyze", "--ncu", tmp.resolve("none.csv").toString(), train), ExitCodes.INPUT,
+                "none.csv");
+    }
+
+    @Test
+    void reportCarriesNcuAndBaselineTables() throws Exception {
+        Path out = tmp.resolve("r.html");
+        Run r = run("report", "-q", "--ncu", TestData.nsys("llmperfopt-deepseek-ocr-rtx5090/ncu").toString(),
+                "--baseline", TestData.nsys("nsysai-mock-tiny/mock.sqlite").toString(),
+                TestData.nsys("nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite").toString(), "-o", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(out)).contains("\"ncu_kernels\"").contains("\"diff_kernels\"")
+                .contains("ncu.register-pressure");
+    }
 }
