@@ -73,14 +73,14 @@ public final class HtmlReportRenderer {
             new AnalysisJsonRenderer(ns).findings(g, findings);
             g.writeArrayFieldStart("tables");
             for (ResultTable t : analyses) {
-                table(g, t, "analysis", MAX_ROWS);
+                table(g, t, t.reportName(), "analysis", MAX_ROWS);
             }
             for (ResultTable t : charts) {
-                table(g, t, "chart", Integer.MAX_VALUE);
+                table(g, t, t.reportName(), "chart", Integer.MAX_VALUE);
             }
             for (Map.Entry<String, Object> e : stats.entrySet()) {
                 if (e.getValue() instanceof ResultTable t) {
-                    table(g, t, "stats", MAX_ROWS);
+                    table(g, t, e.getKey(), "stats", MAX_ROWS);
                 } else {
                     g.writeStartObject();
                     g.writeStringField("name", e.getKey());
@@ -100,9 +100,9 @@ public final class HtmlReportRenderer {
         return w.toString();
     }
 
-    private void table(JsonGenerator g, ResultTable t, String group, int maxRows) throws IOException {
+    private void table(JsonGenerator g, ResultTable t, String name, String group, int maxRows) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", t.reportName());
+        g.writeStringField("name", name);
         g.writeStringField("title", t.title());
         g.writeStringField("group", group);
         g.writeArrayFieldStart("columns");

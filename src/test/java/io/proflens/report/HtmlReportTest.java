@@ -140,6 +140,30 @@ class HtmlReportTest {
         assertThat(diff).isLessThanOrEqualTo(a.getWidth() * (long) a.getHeight() / 200);
     }
 
+    @Test
+    void severalRanksGetASideBySideComparison() throws Exception {
+        List<Path> ranks = io.proflens.scenarios.ExpertScenarios.decodeRanks(tmp, 2);
+        Path out = tmp.resolve("ranks.html");
+        CommandLine cl = new CommandLine();
+        int code = cl.run("report", "-q", ranks.get(0).toString(), ranks.get(1).toString(), "-o", out.toString());
+        assertThat(code).as(cl.err()).isZero();
+        String html = Files.readString(out, StandardCharsets.UTF_8);
+        for (String part : List.of("\"rank_comparison\"", "2 of 2 ranks", "kernel_categories_rank1",
+                "cuda_gpu_kern_sum_per_rank", "rank 0 pid", "rank 1 pid")) {
+            assertThat(html.contains(part)).as(part).isTrue();
+        }
+        Chromium chromium;
+        try {
+            chromium = Chromium.require();
+        } catch (org.opentest4j.TestAbortedException e) {
+            return; // the browser part needs Chromium
+        }
+        Chromium.Run dom = chromium.dumpDom(out, Files.createDirectories(tmp.resolve("c1")));
+        assertThat(dom.out().contains("data-rendered=\"true\"")).as("rendered").isTrue();
+        assertThat(dom.out().contains("Ranks Side by Side")).as("rank table").isTrue();
+        assertThat(Chromium.consoleErrors(dom.err())).isEmpty();
+    }
+
     private static long count(String s, String what) {
         Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
         return m.results().count();
