@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
  * Without FILE it runs on the built-in SYNTHETIC demo profile.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = "Summarise a profile: capture summary, import issues and the default stats reports (top rows). "
-                + "Without FILE: the built-in SYNTHETIC demo profile.")
+        description = "Diagnose a profile: capture summary, expert findings with evidence and recommendations, the "
+                + "analysis tables and the default stats reports. Without FILE: the built-in SYNTHETIC demo profile.")
 public final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
