@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.proflens.TestData;
 import io.proflens.cli.ProflensCli;
 import io.proflens.demo.NsysExportWriter;
+import io.proflens.testing.Chromium;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proflens.analysis.classify.KernelClassifier;
 import io.proflens.model.Trace;
+import io.proflens.testing.Chromium;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
