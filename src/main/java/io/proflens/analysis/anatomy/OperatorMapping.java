@@ -1,19 +1,12 @@
 package io.proflens.analysis.anatomy;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Maps GPU kernel names to the model operator they implement ({@code flash_fwd_splitkv_mla_kernel → attention},
@@ -58,15 +51,9 @@ public final class OperatorMapping {
      * @throws IllegalStateException if the resource is missing or malformed (a packaging error)
      */
     public static OperatorMapping builtIn() {
-        String source = "built-in " + BUILT_IN_RESOURCE;
-        try (InputStream in = OperatorMapping.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + BUILT_IN_RESOURCE);
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return new OperatorMapping(parse(source, r.lines().toList()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
+        try {
+            return new OperatorMapping(parse("built-in " + BUILT_IN_RESOURCE,
+                    io.proflens.analysis.RuleLines.resource(OperatorMapping.class, BUILT_IN_RESOURCE)));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -85,13 +72,7 @@ public final class OperatorMapping {
     public static OperatorMapping fromFile(Path userRules, OperatorMapping fallback) {
         Objects.requireNonNull(userRules, "userRules");
         Objects.requireNonNull(fallback, "fallback");
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(userRules, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read operator rules " + userRules, e);
-        }
-        return fromLines(userRules.toString(), lines, fallback);
+        return fromLines(userRules.toString(), io.proflens.analysis.RuleLines.file(userRules, "operator rules"), fallback);
     }
 
     /**
@@ -110,37 +91,17 @@ public final class OperatorMapping {
 
     private static List<Rule> parse(String source, List<String> lines) {
         List<Rule> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int lineNo = i + 1;
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            if (f.length < 2 || f.length > 3) {
-                throw bad(source, lineNo, "expected 2 or 3 TAB-separated fields (operator, regex[, why]) but found "
-                        + f.length);
-            }
+        for (io.proflens.analysis.RuleLines.Row row : io.proflens.analysis.RuleLines.rows(source, lines, 2, 3,
+                "operator, regex[, why]")) {
+            String[] f = row.fields();
             String op = f[0].trim();
             if (op.isEmpty()) {
-                throw bad(source, lineNo, "empty operator name");
+                throw io.proflens.analysis.RuleLines.bad(source, row.line(), "empty operator name");
             }
-            if (f[1].isEmpty()) {
-                throw bad(source, lineNo, "empty regex");
-            }
-            Pattern p;
-            try {
-                p = Pattern.compile(f[1], Pattern.CASE_INSENSITIVE);
-            } catch (PatternSyntaxException e) {
-                throw bad(source, lineNo, "invalid regex '" + f[1] + "': " + e.getDescription());
-            }
-            out.add(new Rule(op, p, f.length == 3 ? f[2].trim() : "", source, lineNo));
+            Pattern p = io.proflens.analysis.RuleLines.regex(source, row.line(), f[1]);
+            out.add(new Rule(op, p, f.length == 3 ? f[2].trim() : "", source, row.line()));
         }
         return out;
-    }
-
-    private static IllegalArgumentException bad(String source, int line, String problem) {
-        return new IllegalArgumentException(source + ":" + line + ": " + problem);
     }
 
     /** @return the rules in the order they are tried (user rules first) */

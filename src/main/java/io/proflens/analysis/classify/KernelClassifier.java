@@ -1,19 +1,12 @@
 package io.proflens.analysis.classify;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Puts GPU kernels into {@link KernelCategory categories} by their name, with table-driven rules.
@@ -63,15 +56,9 @@ public final class KernelClassifier {
      * @throws IllegalStateException if the resource is missing or malformed (a packaging error)
      */
     public static KernelClassifier builtIn() {
-        String source = "built-in " + BUILT_IN_RESOURCE;
-        try (InputStream in = KernelClassifier.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + BUILT_IN_RESOURCE);
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return new KernelClassifier(parse(source, r.lines().toList()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
+        try {
+            return new KernelClassifier(parse("built-in " + BUILT_IN_RESOURCE,
+                    io.proflens.analysis.RuleLines.resource(KernelClassifier.class, BUILT_IN_RESOURCE)));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -90,12 +77,7 @@ public final class KernelClassifier {
     public static KernelClassifier fromFile(Path userRules, KernelClassifier fallback) {
         Objects.requireNonNull(userRules, "userRules");
         Objects.requireNonNull(fallback, "fallback");
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(userRules, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read kernel rules " + userRules, e);
-        }
+        List<String> lines = io.proflens.analysis.RuleLines.file(userRules, "kernel rules");
         List<KernelRule> all = new ArrayList<>(parse(userRules.toString(), lines));
         all.addAll(fallback.rules);
         return new KernelClassifier(all);
@@ -103,40 +85,20 @@ public final class KernelClassifier {
 
     private static List<KernelRule> parse(String source, List<String> lines) {
         List<KernelRule> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int lineNo = i + 1;
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            if (f.length != 3) {
-                throw bad(source, lineNo, "expected 3 TAB-separated fields (category, regex, why) but found "
-                        + f.length);
-            }
+        for (io.proflens.analysis.RuleLines.Row row : io.proflens.analysis.RuleLines.rows(source, lines, 3, 3,
+                "category, regex, why")) {
+            String[] f = row.fields();
             KernelCategory category = KernelCategory.parse(f[0]);
             if (category == null) {
-                throw bad(source, lineNo, "unknown category '" + f[0].trim() + "'");
+                throw io.proflens.analysis.RuleLines.bad(source, row.line(), "unknown category '" + f[0].trim() + "'");
             }
-            if (f[1].isEmpty()) {
-                throw bad(source, lineNo, "empty regex");
-            }
-            Pattern p;
-            try {
-                p = Pattern.compile(f[1], Pattern.CASE_INSENSITIVE);
-            } catch (PatternSyntaxException e) {
-                throw bad(source, lineNo, "invalid regex '" + f[1] + "': " + e.getDescription());
-            }
+            Pattern p = io.proflens.analysis.RuleLines.regex(source, row.line(), f[1]);
             if (f[2].isBlank()) {
-                throw bad(source, lineNo, "empty why (every rule must explain itself)");
+                throw io.proflens.analysis.RuleLines.bad(source, row.line(), "empty why (every rule must explain itself)");
             }
-            out.add(new KernelRule(category, p, f[2].trim(), source, lineNo));
+            out.add(new KernelRule(category, p, f[2].trim(), source, row.line()));
         }
         return out;
-    }
-
-    private static IllegalArgumentException bad(String source, int line, String problem) {
-        return new IllegalArgumentException(source + ":" + line + ": " + problem);
     }
 
     /** @return the number of rules, user rules included */
