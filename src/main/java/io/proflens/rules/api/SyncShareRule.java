@@ -91,7 +91,8 @@ public final class SyncShareRule implements Rule {
         double max = limits.get("maxSharePct");
         SyncByName top = c.syncByName().get(0);
         String head = top.name() + " is " + pct(top.apiTimePct()) + " of CUDA API time";
-        if (c.syncByName().size() > 1) {
+        boolean several = c.syncByName().size() > 1;
+        if (several) {
             head += " (all synchronization calls: " + pct(share) + ")";
         }
         if (share <= max) {
@@ -99,8 +100,8 @@ public final class SyncShareRule implements Rule {
         }
         long recoverable = hw == null ? 0 : Math.min(hw.ns(), c.syncTimeNs());
         double score = score(share, max, recoverable, ctx);
-        return Finding.of(this, score, head + ": " + calls(c.syncCalls()) + ", " + duration(c.syncTimeNs())
-                + " with the host blocked", ev, List.of(),
+        return Finding.of(this, score, head + ": " + (several ? "all together " : "") + calls(c.syncCalls()) + ", "
+                + duration(c.syncTimeNs()) + " with the host blocked", ev, List.of(),
                 "Remove host-device synchronization from the steady-state loop: no .item(), .cpu(), .tolist(), "
                         + "printing or logging of GPU tensors, torch.cuda.synchronize() or data-dependent shapes "
                         + "(nonzero, masked_select) per step; keep values on the GPU and log every N steps; wait on "
