@@ -62,6 +62,10 @@ public final class ServeCommand implements Callable<Integer> {
             + "profiles).")
     boolean allowRemote;
 
+    @Option(names = "--no-cache", description = "Read the profile itself, not the snapshot kept from an earlier open "
+            + "(snapshots live in $PROFLENS_CACHE, $XDG_CACHE_HOME/proflens or ~/.cache/proflens).")
+    boolean noCache;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -101,8 +105,31 @@ public final class ServeCommand implements Callable<Integer> {
             }
             KernelClassifier classifier = KernelClassifier.builtIn();
             List<TimelineServer.Profile> profiles = new ArrayList<>();
+            io.proflens.ingest.TraceCache cache = noCache ? null
+                    : new io.proflens.ingest.TraceCache(io.proflens.ingest.TraceCache.defaultDir(),
+                            new ProflensCli.Version().getVersion()[0]);
             for (Path f : files) {
-                Trace trace = InputOptions.read(f, ImportOptions.all(), quiet);
+                long t0 = System.nanoTime();
+                Trace trace;
+                if (cache == null || demoDir != null) {
+                    trace = InputOptions.read(f, ImportOptions.all(), quiet);
+                } else {
+                    io.proflens.ingest.TraceCache.Result r;
+                    try {
+                        r = cache.read(f, ImportOptions.all(), () -> new io.proflens.ingest.TraceImporter().read(f,
+                                ImportOptions.all(), ConsoleProgress.create(quiet)));
+                    } catch (io.proflens.ingest.ImportException e) {
+                        throw new CliException(ExitCodes.INPUT, e.getMessage(), e);
+                    }
+                    trace = r.trace();
+                    if (!quiet) {
+                        err.printf(java.util.Locale.ROOT, "%s: read in %.2f s (%s)%n", f.getFileName(),
+                                (System.nanoTime() - t0) / 1e9, r.origin() == io.proflens.ingest.TraceCache.Origin.CACHE
+                                        ? "from the snapshot in " + io.proflens.ingest.TraceCache.defaultDir()
+                                        : "from the file; a snapshot is kept for the next open");
+                        err.flush();
+                    }
+                }
                 long t = System.nanoTime();
                 TimelineModel model = TimelineModel.build(trace, classifier);
                 if (!quiet) {

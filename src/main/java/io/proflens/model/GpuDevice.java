@@ -16,5 +16,5 @@ package io.proflens.model;
  */
 public record GpuDevice(int id, String name, Integer smCount, Integer computeMajor, Integer computeMinor,
                         Long totalMemoryBytes, Long memoryBandwidthBytesPerSec, Long clockRateHz,
-                        String busLocation) {
+                        String busLocation) implements java.io.Serializable {
 }

@@ -9,7 +9,7 @@ package io.proflens.model;
  * @param count    number of affected rows ({@code >= 1})
  * @param message  one line for people, naming the table and what was done
  */
-public record ImportIssue(String code, Severity severity, long count, String message) {
+public record ImportIssue(String code, Severity severity, long count, String message) implements java.io.Serializable {
     /** Severity of an import issue. */
     public enum Severity {
         /** Informational: data was normal but notable (e.g. a sliced capture). */

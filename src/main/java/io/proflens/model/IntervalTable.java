@@ -8,7 +8,9 @@ package io.proflens.model;
  * (nsys: the table exists) apart from "it had none": a present table can have zero rows, and reports
  * print nsys's {@code SKIPPED} message only for an absent one.
  */
-public abstract class IntervalTable {
+public abstract class IntervalTable implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Sentinel for an end that is unknown (SQL NULL), e.g. an NVTX range that never closed. */
     public static final long NO_END = Long.MIN_VALUE;
 

@@ -9,7 +9,9 @@ package io.proflens.model;
  * <p>Arrays hold the API row index or -1 ("launch not in capture", common in sliced captures). When
  * several API rows of one process share an id, the first one in table order wins.
  */
-public final class LaunchLinks {
+public final class LaunchLinks implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int[] kernelApiRow;
     private final int[] memcpyApiRow;
     private final int[] memsetApiRow;

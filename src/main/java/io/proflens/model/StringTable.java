@@ -14,7 +14,9 @@ import java.util.Map;
  * "no string" (SQL NULL); {@link #get(int)} returns {@code null} for it. Mutable only while a trace is
  * imported; readers never call {@link #intern(String)}.
  */
-public final class StringTable {
+public final class StringTable implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Id meaning "no string" (SQL NULL or a missing reference). */
     public static final int NONE = -1;
 

@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * interned into). Tables are never {@code null}: an absent source table is an empty table whose
  * {@link IntervalTable#present()} is false. Maps are keyed and iterated in ascending id order.
  */
-public final class Trace {
+public final class Trace implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final TraceMetadata metadata;
     private final StringTable strings;
     private final KernelTable kernels;

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public record TraceMetadata(String sourcePath, String format, String producer, String producerVersion,
                             String schemaVersion, Long sessionStartUtcEpochNs, boolean synthetic,
-                            Map<String, String> properties) {
+                            Map<String, String> properties) implements java.io.Serializable {
     public TraceMetadata {
         properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
         producer = producer == null ? "unknown" : producer;

@@ -258,10 +258,42 @@ public final class TimelineModel {
         TimelineModel shell = new TimelineModel(trace, classifier, List.of(), new Track[0], t0, t1, threadTracks,
                 gpuTracks);
         Track[] data = new Track[nTracks];
+        // tracks are independent: index them on all cores, largest first (index() reads the trace only)
+        Integer[] bySize = new Integer[nTracks];
+        for (int i = 0; i < nTracks; i++) {
+            bySize[i] = i;
+        }
+        Arrays.sort(bySize, (a, b) -> Integer.compare(refs[b].length, refs[a].length));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(nTracks, Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread th = new Thread(r, "proflens-timeline-index");
+                    th.setDaemon(true);
+                    return th;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+            for (int i : bySize) {
+                fs.add(pool.submit(() -> {
+                    data[i] = shell.index(refs[i]);
+                    refs[i] = null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while indexing the timeline", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
         List<TrackInfo> infos = new ArrayList<>(nTracks);
         for (int i = 0; i < nTracks; i++) {
-            data[i] = shell.index(refs[i]);
-            refs[i] = null;
             String[] l = labels.get(i);
             infos.add(new TrackInfo(i, l[0], l[1], l[2], data[i].laneStart.length - 1, data[i].refs.length));
         }
