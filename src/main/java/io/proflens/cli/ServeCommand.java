@@ -111,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
             for (Path f : files) {
                 long t0 = System.nanoTime();
                 Trace trace;
+                Path indexFile = null;
                 if (cache == null || demoDir != null) {
                     trace = InputOptions.read(f, ImportOptions.all(), quiet);
                 } else {
@@ -122,6 +123,13 @@ public final class ServeCommand implements Callable<Integer> {
                         throw new CliException(ExitCodes.INPUT, e.getMessage(), e);
                     }
                     trace = r.trace();
+                    if (r.snapshot() != null) {
+                        indexFile = r.snapshot().resolveSibling(r.snapshot().getFileName() + "."
+                                + TimelineModel.indexFingerprint() + ".timeline");
+                        if (r.origin() == io.proflens.ingest.TraceCache.Origin.SOURCE) {
+                            java.nio.file.Files.deleteIfExists(indexFile); // built from another snapshot
+                        }
+                    }
                     if (!quiet) {
                         err.printf(java.util.Locale.ROOT, "%s: read in %.2f s (%s)%n", f.getFileName(),
                                 (System.nanoTime() - t0) / 1e9, r.origin() == io.proflens.ingest.TraceCache.Origin.CACHE
@@ -131,7 +139,13 @@ public final class ServeCommand implements Callable<Integer> {
                     }
                 }
                 long t = System.nanoTime();
-                TimelineModel model = TimelineModel.build(trace, classifier);
+                TimelineModel model = indexFile == null ? null : TimelineModel.readIndex(trace, classifier, indexFile);
+                if (model == null) {
+                    model = TimelineModel.build(trace, classifier);
+                    if (indexFile != null) {
+                        model.writeIndex(indexFile);
+                    }
+                }
                 if (!quiet) {
                     err.printf(java.util.Locale.ROOT, "%s: timeline of %,d events on %d tracks built in %.2f s%n",
                             f.getFileName(), model.eventCount(), model.tracks().size(), (System.nanoTime() - t) / 1e9);

@@ -75,10 +75,12 @@ public final class TraceCache {
     public enum Origin { CACHE, SOURCE }
 
     /**
-     * @param trace  the trace
-     * @param origin where it came from
+     * @param trace    the trace
+     * @param origin   where it came from
+     * @param snapshot the snapshot file of this trace (companion files, e.g. an index built from it, may sit beside
+     *                 it with another extension), or null when the source's attributes could not be read
      */
-    public record Result(Trace trace, Origin origin) {
+    public record Result(Trace trace, Origin origin, Path snapshot) {
     }
 
     /**
@@ -96,7 +98,7 @@ public final class TraceCache {
         try {
             snapshot = dir.resolve(key(source, options) + ".trace");
         } catch (IOException e) {
-            return new Result(loader.load(), Origin.SOURCE); // unreadable attributes: the importer reports the problem
+            return new Result(loader.load(), Origin.SOURCE, null); // unreadable attributes: the importer reports it
         }
         if (Files.isRegularFile(snapshot)) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(snapshot), 1 << 20);
@@ -104,7 +106,7 @@ public final class TraceCache {
                 ois.setObjectInputFilter(FILTER);
                 Object o = ois.readObject();
                 if (o instanceof Trace t) {
-                    return new Result(t, Origin.CACHE);
+                    return new Result(t, Origin.CACHE, snapshot);
                 }
             } catch (IOException | ClassNotFoundException | RuntimeException e) {
                 // corrupt or from another build: drop it and read the source
@@ -117,7 +119,7 @@ public final class TraceCache {
         }
         Trace t = loader.load();
         write(snapshot, t);
-        return new Result(t, Origin.SOURCE);
+        return new Result(t, Origin.SOURCE, snapshot);
     }
 
     private void write(Path snapshot, Trace t) {

@@ -87,7 +87,8 @@ public final class TimelineModel {
      * @param lanes   number of lanes (sub-rows), at least 1
      * @param events  number of items
      */
-    public record TrackInfo(int id, String group, String label, String kind, int lanes, int events) {
+    public record TrackInfo(int id, String group, String label, String kind, int lanes, int events)
+            implements java.io.Serializable {
     }
 
     /** Receives the items of a window query of one track, in (lane, start) order. */
@@ -115,11 +116,12 @@ public final class TimelineModel {
     private final Map<Integer, String> categories = new HashMap<>(); // guarded by itself
     private volatile int[] apiToGpu; // cudaApi row -> GPU item ref, lazily
 
-    private record GpuKey(long globalPid, int device, int stream) {
+    private record GpuKey(long globalPid, int device, int stream) implements java.io.Serializable {
     }
 
     /** Items of one track plus its per-lane pyramids. */
-    private static final class Track {
+    private static final class Track implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         final int[] refs;      // (lane, start) order
         final int[] laneStart; // lanes + 1 offsets
         final int[][][] names; // [lane][level-1][node]
@@ -144,6 +146,91 @@ public final class TimelineModel {
         this.endNs = endNs;
         this.threadTracks = threadTracks;
         this.gpuTracks = gpuTracks;
+    }
+
+    /** The built index without the trace: what {@link #writeIndex} stores and {@link #readIndex} restores. */
+    private record Index(List<TrackInfo> tracks, Track[] data, long startNs, long endNs,
+                         Map<Long, int[]> threadTracks, Map<GpuKey, Integer> gpuTracks)
+            implements java.io.Serializable {
+    }
+
+    /**
+     * @return a short fingerprint of this class's bytecode: part of an index file's name, so that an index written by
+     *         another build is never read
+     */
+    public static String indexFingerprint() {
+        try (java.io.InputStream in = TimelineModel.class.getResourceAsStream("TimelineModel.class")) {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(in == null ? new byte[0] : in.readAllBytes());
+            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot fingerprint the timeline model", e);
+        }
+    }
+
+    /**
+     * Stores the built index (tracks, lanes, pyramids; not the trace) so that {@link #readIndex} can skip
+     * {@link #build} when the same trace is opened again; written atomically, failures ignored (a cache).
+     *
+     * @param file where
+     */
+    public void writeIndex(java.nio.file.Path file) {
+        java.nio.file.Path tmp = null;
+        try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".index", ".tmp");
+            try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(tmp), 1 << 20))) {
+                o.writeObject(new Index(tracks, data, startNs, endNs, new HashMap<>(threadTracks),
+                        new HashMap<>(gpuTracks)));
+            }
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException | RuntimeException e) {
+            // the next open builds the index again
+        } finally {
+            if (tmp != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(tmp);
+                } catch (java.io.IOException ignored) {
+                    // nothing to clean
+                }
+            }
+        }
+    }
+
+    /**
+     * @param trace      the trace the index was built from (the same snapshot key)
+     * @param classifier kernel categories for colours
+     * @param file       a file written by {@link #writeIndex}
+     * @return the model, or null when the file is missing, unreadable or does not fit the trace
+     */
+    public static TimelineModel readIndex(Trace trace, KernelClassifier classifier, java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return null;
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(file), 1 << 20))) {
+            in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
+                    "maxdepth=32;io.proflens.web.TimelineModel*;java.lang.*;java.util.*;!*"));
+            Object o = in.readObject();
+            if (!(o instanceof Index ix) || ix.data().length != ix.tracks().size()) {
+                return null;
+            }
+            long events = 0;
+            for (Track t : ix.data()) {
+                events += t.refs.length;
+            }
+            long expected = 0;
+            for (IntervalTable t : tablesOf(trace)) {
+                expected += t.size();
+            }
+            if (events > expected) {
+                return null; // not this trace's index
+            }
+            return new TimelineModel(trace, classifier, ix.tracks(), ix.data(), ix.startNs(), ix.endNs(),
+                    ix.threadTracks(), ix.gpuTracks());
+        } catch (java.io.IOException | ClassNotFoundException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static IntervalTable[] tablesOf(Trace t) {
