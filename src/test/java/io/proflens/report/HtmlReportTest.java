@@ -21,7 +21,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTML report: self-contained, deterministic, safe with hostile kernel names — and, in a real headless Chromium,
@@ -90,10 +89,21 @@ class HtmlReportTest {
         assertThat(Files.getPosixFilePermissions(a).toString()).contains("OTHERS_READ");
     }
 
+    /** @return every corpus profile: each nsys export and each Kineto trace, relative to ../shared/data */
+    static java.util.stream.Stream<String> corpus() throws Exception {
+        List<String> all = new java.util.ArrayList<>();
+        for (Path p : TestData.allNsysExports()) {
+            all.add(TestData.root().relativize(p).toString());
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(TestData.root().resolve("kineto"))) {
+            s.filter(p -> p.toString().endsWith(".json.gz")).sorted()
+                    .forEach(p -> all.add(TestData.root().relativize(p).toString()));
+        }
+        return all.stream();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"nsys/nsysai-fastvideo-train-h100x2-before/mfu_2gpu_before.sqlite",
-        "nsys/nsysai-fastvideo-wan-infer-h100x2/h100_2gpu_1s.sqlite", "nsys/mordred-gpu-join-2021/report1.sqlite",
-        "kineto/hta-resnet-ddp-a100-ws2-nccl-args/nccl_data.json.gz"})
+    @org.junit.jupiter.params.provider.MethodSource("corpus")
     void rendersInHeadlessChromiumWithChartsTablesAndNoConsoleErrors(String relative) throws Exception {
         Chromium chromium = Chromium.require();
         Path html = report(TestData.root().resolve(relative), tmp.resolve("r.html"));
@@ -102,9 +112,13 @@ class HtmlReportTest {
         String d = dom.out();
         assertThat(d).contains("data-rendered=\"true\"");
         assertThat(Chromium.consoleErrors(dom.err())).isEmpty();
-        assertThat(count(d, "<svg")).as("charts drawn").isGreaterThanOrEqualTo(3);
-        assertThat(count(d, "<tr>")).as("table rows").isGreaterThan(30);
-        assertThat(d).contains("class=\"finding ").contains("Kernel time by category");
+        boolean kernels = TestData.load(TestData.root().resolve(relative)).kernels().size() > 0;
+        if (kernels) {
+            assertThat(count(d, "<svg")).as("charts drawn").isGreaterThanOrEqualTo(2);
+            assertThat(d).contains("Kernel time by category");
+        }
+        assertThat(count(d, "<tr>")).as("table rows").isGreaterThan(5);
+        assertThat(d).contains("id=\"findings\"");
         Path shots = Files.createDirectories(Path.of("target", "report-screenshots"));
         Path png = shots.resolve(relative.replaceAll("[^A-Za-z0-9.-]+", "_") + ".png");
         chromium.screenshot(html, png, 1280, 2400, Files.createDirectories(tmp.resolve("c2")));
