@@ -2,9 +2,6 @@ package io.proflens.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import io.proflens.analysis.CaptureInfo;
 import io.proflens.analysis.ResultTable;
 import io.proflens.rules.Finding;
@@ -66,7 +63,7 @@ public final class HtmlReportRenderer {
             Map<String, Object> stats) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = factory.createGenerator(w)) {
-            g.setCharacterEscapes(new HtmlSafeEscapes());
+            g.setCharacterEscapes(new HtmlSafeJsonEscapes());
             g.writeStartObject();
             g.writeFieldName("capture");
             AnalysisJsonRenderer.capture(g, info);
@@ -174,31 +171,5 @@ public final class HtmlReportRenderer {
             throw new IllegalStateException("template slot missing: " + slot);
         }
         return text.substring(0, i) + value + text.substring(i + slot.length());
-    }
-
-    /** JSON escapes that keep the text inert inside an HTML script element. */
-    private static final class HtmlSafeEscapes extends CharacterEscapes {
-        private static final long serialVersionUID = 1L;
-        private final int[] table;
-
-        HtmlSafeEscapes() {
-            table = CharacterEscapes.standardAsciiEscapesForJSON();
-            table['<'] = CharacterEscapes.ESCAPE_STANDARD;
-            table['>'] = CharacterEscapes.ESCAPE_STANDARD;
-            table['&'] = CharacterEscapes.ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii() {
-            return table;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(int ch) {
-            if (ch == 0x2028 || ch == 0x2029) {
-                return new SerializedString(String.format("\\u%04x", ch));
-            }
-            return null;
-        }
     }
 }

@@ -2,9 +2,7 @@ package io.proflens.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.proflens.model.ApiCallTable;
@@ -70,7 +68,7 @@ public final class TimelineServer implements AutoCloseable {
     /** Rows returned by a summary. */
     public static final int SUMMARY_LIMIT = 50;
     private static final long MAX_TIME = 1L << 62;
-    private static final CharacterEscapes ESCAPES = new HtmlSafeEscapes();
+    private static final CharacterEscapes ESCAPES = new io.proflens.report.HtmlSafeJsonEscapes();
 
     /** Renders the HTML report of a profile on demand. */
     @FunctionalInterface
@@ -744,32 +742,6 @@ public final class TimelineServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
-        }
-    }
-
-    /** JSON escapes that keep trace text inert even if a response were read as HTML. */
-    private static final class HtmlSafeEscapes extends CharacterEscapes {
-        private static final long serialVersionUID = 1L;
-        private final int[] table;
-
-        HtmlSafeEscapes() {
-            table = CharacterEscapes.standardAsciiEscapesForJSON();
-            table['<'] = CharacterEscapes.ESCAPE_STANDARD;
-            table['>'] = CharacterEscapes.ESCAPE_STANDARD;
-            table['&'] = CharacterEscapes.ESCAPE_STANDARD;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii() {
-            return table;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(int ch) {
-            if (ch == 0x2028 || ch == 0x2029) {
-                return new SerializedString(String.format("\\u%04x", ch));
-            }
-            return null;
         }
     }
 
