@@ -448,8 +448,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             StatsReportRegistry registry = new StatsReportRegistry();
             // stored rows take about 0.8× the export's size (measured: 5.5 GB export with 10M kernels and 49M NVTX
             // ranges); stream when they would not fit in the heap
-            boolean streaming = stream || (Files.size(input) > STREAM_THRESHOLD_BYTES
-                    && Files.size(input) > Runtime.getRuntime().maxMemory() / 10 * 9);
+            // (a missing or unreadable input counts as small: the reader below reports it as an input error)
+            long inputBytes = Files.isRegularFile(input) ? Files.size(input) : 0;
+            boolean streaming = stream || (inputBytes > STREAM_THRESHOLD_BYTES
+                    && inputBytes > Runtime.getRuntime().maxMemory() / 10 * 9);
             Trace trace;
             CaptureInfo info;
             boolean strip;

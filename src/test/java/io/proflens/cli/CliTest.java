@@ -224,7 +224,15 @@ class CliTest {
 
     @Test
     void missingFile() {
-        assertOneLineError(run("stats", tmp.resolve("nope.sqlite").toString()), ExitCodes.INPUT, "nope.sqlite: no such file");
+        String nope = tmp.resolve("nope.sqlite").toString();
+        assertOneLineError(run("stats", nope), ExitCodes.INPUT, "nope.sqlite: no such file");
+        // every command that reads one profile reports the missing input, not a failure to write its output
+        assertOneLineError(run("analyze", nope), ExitCodes.INPUT, "nope.sqlite: no such file");
+        assertOneLineError(run("analyze", "--format", "json", nope), ExitCodes.INPUT, "nope.sqlite: no such file");
+        assertOneLineError(run("report", "-o", tmp.resolve("r.html").toString(), nope), ExitCodes.INPUT,
+                "nope.sqlite: no such file");
+        assertOneLineError(run("export", "-o", tmp.resolve("r.json").toString(), nope), ExitCodes.INPUT,
+                "nope.sqlite: no such file");
     }
 
     @Test
